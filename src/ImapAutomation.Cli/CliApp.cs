@@ -6,7 +6,12 @@ internal static class CliApp
     public const int Ok = 0;
     public const int UsageError = 1;
 
-    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>One line per command; each command lives in its own folder and reads its own options.</summary>
+    private static readonly Dictionary<string, Func<CliContext, Task<int>>> Commands = new(StringComparer.Ordinal)
+    {
+    };
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -15,13 +20,18 @@ internal static class CliApp
 
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
-            stdout.WriteLine(Usage);
-            return Task.FromResult(args.Length == 0 ? UsageError : Ok);
+            await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
+            return args.Length == 0 ? UsageError : Ok;
         }
 
-        stderr.WriteLine($"imapauto: unknown command '{args[0]}'.");
-        stderr.WriteLine(Usage);
-        return Task.FromResult(UsageError);
+        if (!Commands.TryGetValue(args[0], out var command))
+        {
+            await stderr.WriteLineAsync($"imapauto: unknown command '{args[0]}'.").ConfigureAwait(false);
+            await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
+            return UsageError;
+        }
+
+        return await command(new CliContext(args[1..], stdout, stderr, cancellationToken)).ConfigureAwait(false);
     }
 
     internal const string Usage = """
@@ -32,3 +42,6 @@ internal static class CliApp
           help                                     show this text
         """;
 }
+
+/// <summary>What a command gets: its own arguments (the command name removed) and the process's streams.</summary>
+internal sealed record CliContext(string[] Args, TextWriter Stdout, TextWriter Stderr, CancellationToken CancellationToken);
