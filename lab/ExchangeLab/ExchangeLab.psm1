@@ -109,19 +109,21 @@ function Read-LabState {
 function Update-LabState([scriptblock] $Change) {
     # Read, change and write under one exclusive lock so that concurrent runbooks never lose each other's writes;
     # the change runs before anything is written, so a change that throws leaves the file as it was.
-    $stream = Open-LabStateFile -Access ReadWrite -Share None
+    # The change script block runs in a child scope and sees its caller's variables, so the locals here carry a
+    # prefix that no caller uses.
+    $labStream = Open-LabStateFile -Access ReadWrite -Share None
     try {
-        $reader = [System.IO.StreamReader]::new($stream, [System.Text.UTF8Encoding]::new($false), $true, 4096, $true)
-        $state = ConvertFrom-LabJson -Json $reader.ReadToEnd() -Path $stream.Name
-        $reader.Dispose()
-        $result = & $Change $state
-        $bytes = [System.Text.UTF8Encoding]::new($false).GetBytes((ConvertTo-Json -InputObject $state -Depth 32))
-        $stream.SetLength(0)
-        $stream.Write($bytes, 0, $bytes.Length)
-        $stream.Flush($true)
-        $result
+        $labReader = [System.IO.StreamReader]::new($labStream, [System.Text.UTF8Encoding]::new($false), $true, 4096, $true)
+        $labState = ConvertFrom-LabJson -Json $labReader.ReadToEnd() -Path $labStream.Name
+        $labReader.Dispose()
+        $labResult = & $Change $labState
+        $labBytes = [System.Text.UTF8Encoding]::new($false).GetBytes((ConvertTo-Json -InputObject $labState -Depth 32))
+        $labStream.SetLength(0)
+        $labStream.Write($labBytes, 0, $labBytes.Length)
+        $labStream.Flush($true)
+        $labResult
     }
-    finally { $stream.Dispose() }
+    finally { $labStream.Dispose() }
 }
 
 function Add-LabCall([System.Management.Automation.InvocationInfo] $Invocation) {

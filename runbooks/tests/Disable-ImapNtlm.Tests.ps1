@@ -15,7 +15,7 @@ Describe 'Disable-ImapNtlm' {
         $result.before.EnableGSSAPIAndNTLMAuth | Should -BeTrue
         $result.after.EnableGSSAPIAndNTLMAuth | Should -BeFalse
         (Get-ImapSettings -Server ex01).EnableGSSAPIAndNTLMAuth | Should -BeFalse
-        $result.messages | Should -Match 'True -> False'
+        ($result.messages -join "`n") | Should -Match 'True -> False'
     }
 
     It 'is a no-op on a server where NTLM is already off' {
@@ -24,7 +24,7 @@ Describe 'Disable-ImapNtlm' {
         $result = & $runbook -Server ex02
 
         $result.changed | Should -BeFalse
-        $result.messages | Should -Match 'nothing to change'
+        ($result.messages -join "`n") | Should -Match 'nothing to change'
         Get-LabChangeCalls | Should -BeNullOrEmpty
         Get-LabHash | Should -Be $hash
     }
@@ -35,7 +35,7 @@ Describe 'Disable-ImapNtlm' {
         $result = & $runbook -Server ex01 -WhatIf
 
         $result.changed | Should -BeFalse
-        $result.messages | Should -Match 'would run Set-ImapSettings -EnableGSSAPIAndNTLMAuth \$false'
+        ($result.messages -join "`n") | Should -Match 'would run Set-ImapSettings -EnableGSSAPIAndNTLMAuth \$false'
         $result.after.EnableGSSAPIAndNTLMAuth | Should -BeTrue
         Get-LabHash | Should -Be $hash
     }

@@ -21,10 +21,11 @@ function Use-LabFixture([ValidateSet('broken', 'healthy')][string] $Name) {
 
 # Applies a change to the lab state directly (to build a scenario), bypassing the lab cmdlets.
 function Edit-LabState([scriptblock] $Change) {
-    $path = Get-ExchangeLabState
-    $state = Get-Content -LiteralPath $path -Raw | ConvertFrom-Json -AsHashtable -DateKind String
-    & $Change $state
-    $state | ConvertTo-Json -Depth 32 | Set-Content -LiteralPath $path -Encoding utf8NoBOM
+    # $Change sees this function's variables (dynamic scope): the prefix keeps them out of its way.
+    $editPath = Get-ExchangeLabState
+    $editState = Get-Content -LiteralPath $editPath -Raw | ConvertFrom-Json -AsHashtable -DateKind String
+    & $Change $editState
+    $editState | ConvertTo-Json -Depth 32 | Set-Content -LiteralPath $editPath -Encoding utf8NoBOM
     Clear-ExchangeLabCallLog
 }
 

@@ -74,7 +74,14 @@ public sealed class PesterRun
             if (PSObject.AsPSObject(item).BaseObject is ErrorRecord error)
             {
                 text.AppendLine(error.ToString());
-                text.AppendLine(error.ScriptStackTrace);
+                // Pester's own frames say nothing about the failure; keep the test's and the runbook's.
+                foreach (var frame in (error.ScriptStackTrace ?? "").Split('\n'))
+                {
+                    if (!frame.Contains("Pester.psm1", StringComparison.Ordinal) && !frame.Contains("Pester.ScriptScope.ps1", StringComparison.Ordinal))
+                    {
+                        text.AppendLine(frame.TrimEnd('\r'));
+                    }
+                }
             }
         }
 
