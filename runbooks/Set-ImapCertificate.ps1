@@ -34,6 +34,7 @@ param(
     [ValidatePattern('^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$')]
     [string] $HostName,
 
+    [ValidateLength(40, 40)]
     [ValidatePattern('^[0-9A-Fa-f]{40}$')]
     [string] $Thumbprint,
 

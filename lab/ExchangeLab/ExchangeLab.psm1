@@ -91,7 +91,7 @@ function Open-LabStateFile([System.IO.FileAccess] $Access, [System.IO.FileShare]
             throw "Exchange lab state file '$path' does not exist."
         }
         catch [System.IO.IOException] {
-            if ($attempt -ge 200) { throw "Exchange lab state file '$path' stayed locked: $($_.Exception.Message)" }
+            if ($attempt -ge 400) { throw "Exchange lab state file '$path' stayed locked: $($_.Exception.Message)" }
             Start-Sleep -Milliseconds 25
         }
     }
