@@ -7,33 +7,60 @@ using ImapAutomation.Testing;
 namespace ImapAutomation.Runbooks.Tests.Pester;
 
 /// <summary>One Pester test's outcome (a data-driven test has one per row).</summary>
-internal sealed record PesterOutcome(string File, string Test, string ExpandedName, string Result, string Error);
+internal sealed record PesterOutcome(string Test, string ExpandedName, string Result, string Error);
+
+/// <summary>A suite file's outcomes, and the failure of the file itself (a syntax error, a throwing BeforeAll).</summary>
+internal sealed record PesterFileRun(IReadOnlyList<PesterOutcome> Outcomes, string ContainerError);
 
 /// <summary>
-/// Runs every suite under runbooks/tests once in a hosted runspace (importing Pester costs seconds) and keeps the
-/// outcomes for the xunit cases to report one by one.
+/// Runs the suites under runbooks/tests in one hosted runspace: Pester is imported once (that costs seconds) and
+/// each file runs once, when its first xunit case asks, so a filtered <c>dotnet test</c> runs only what it needs.
 /// </summary>
-public sealed class PesterRun
+public sealed class PesterRun : IDisposable
 {
-    private readonly Lazy<(IReadOnlyList<PesterOutcome> Outcomes, string ContainerErrors)> _run = new(Run, LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Lazy<Runspace> _runspace = new(OpenRunspace, LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Dictionary<string, PesterFileRun> _runs = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
-    internal IReadOnlyList<PesterOutcome> Outcomes => _run.Value.Outcomes;
+    internal PesterFileRun RunFile(string fileName)
+    {
+        lock (_gate)
+        {
+            if (!_runs.TryGetValue(fileName, out var run))
+            {
+                run = Run(_runspace.Value, Path.Combine(PesterSuite.Folder, fileName));
+                _runs.Add(fileName, run);
+            }
 
-    /// <summary>Failures of whole files (a syntax error, a throwing BeforeAll/BeforeDiscovery), which have no test to carry them.</summary>
-    internal string ContainerErrors => _run.Value.ContainerErrors;
+            return run;
+        }
+    }
 
-    private static (IReadOnlyList<PesterOutcome>, string) Run()
+    public void Dispose()
+    {
+        if (_runspace.IsValueCreated)
+        {
+            _runspace.Value.Dispose();
+        }
+    }
+
+    private static Runspace OpenRunspace()
     {
         // No execution policy in the InitialSessionState: setting one throws on Linux.
-        using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
         runspace.Open();
         using var ps = PowerShell.Create(runspace);
         ps.AddCommand("Import-Module").AddParameter("Name", PesterPaths.Module).Invoke();
-        ps.Commands.Clear();
+        return runspace;
+    }
+
+    private static PesterFileRun Run(Runspace runspace, string file)
+    {
+        using var ps = PowerShell.Create(runspace);
         var config = ps.AddCommand("New-PesterConfiguration").Invoke().Single();
         ps.Commands.Clear();
         dynamic cfg = config.BaseObject;
-        cfg.Run.Path = PesterSuite.Folder;
+        cfg.Run.Path = file;
         cfg.Run.PassThru = true;
         cfg.Output.Verbosity = "None";
 
@@ -44,26 +71,24 @@ public sealed class PesterRun
         {
             var test = PSObject.AsPSObject(item);
             var path = ((IEnumerable)test.Properties["Path"].Value).Cast<object>().Select(o => o.ToString() ?? "");
-            var file = Path.GetFileName(((ScriptBlock)test.Properties["ScriptBlock"].Value).File);
             outcomes.Add(new PesterOutcome(
-                file,
                 PesterSuite.Join(path),
                 (string)test.Properties["ExpandedName"].Value,
                 test.Properties["Result"].Value?.ToString() ?? "",
                 Describe(test.Properties["ErrorRecord"].Value)));
         }
 
-        var containerErrors = new StringBuilder();
+        var containerError = new StringBuilder();
         foreach (var item in (IEnumerable)result.Properties["Containers"].Value)
         {
             var container = PSObject.AsPSObject(item);
             if (container.Properties["Result"].Value?.ToString() == "Failed")
             {
-                containerErrors.Append(container.Properties["Item"].Value).Append(": ").AppendLine(Describe(container.Properties["ErrorRecord"].Value));
+                containerError.Append(container.Properties["Item"].Value).Append(": ").AppendLine(Describe(container.Properties["ErrorRecord"].Value));
             }
         }
 
-        return (outcomes, containerErrors.ToString());
+        return new PesterFileRun(outcomes, containerError.ToString());
     }
 
     private static string Describe(object? errorRecords)

@@ -18,8 +18,9 @@ public sealed class RunbookPesterTests(PesterRun run) : IClassFixture<PesterRun>
     [MemberData(nameof(Tests))]
     public void PesterTest_Runs_Passes(string file, string test)
     {
-        var outcomes = run.Outcomes.Where(o => o.File == file && o.Test == test).ToList();
-        Assert.True(outcomes.Count > 0, $"Pester ran no test '{test}' in {file}.{Environment.NewLine}{run.ContainerErrors}");
+        var fileRun = run.RunFile(file);
+        var outcomes = fileRun.Outcomes.Where(o => o.Test == test).ToList();
+        Assert.True(outcomes.Count > 0, $"Pester ran no test '{test}' in {file}.{Environment.NewLine}{fileRun.ContainerError}");
 
         var failed = outcomes.Where(o => o.Result != "Passed").ToList();
         Assert.True(
@@ -30,11 +31,14 @@ public sealed class RunbookPesterTests(PesterRun run) : IClassFixture<PesterRun>
     [Fact]
     public void EveryPesterTest_Ran_IsListedAsAnXunitCase()
     {
-        var listed = PesterSuite.Discover().ToHashSet();
+        var listed = PesterSuite.Discover();
 
-        var unlisted = run.Outcomes.Where(o => !listed.Contains((o.File, o.Test))).Select(o => $"{o.File}: {o.Test}").Distinct().ToList();
-
-        Assert.Empty(unlisted);
-        Assert.True(run.ContainerErrors.Length == 0, run.ContainerErrors);
+        foreach (var file in listed.Select(t => t.File).Distinct())
+        {
+            var fileRun = run.RunFile(file);
+            var unlisted = fileRun.Outcomes.Select(o => o.Test).Distinct().Where(t => !listed.Contains((file, t))).ToList();
+            Assert.True(unlisted.Count == 0, $"{file}: {string.Join(", ", unlisted)}");
+            Assert.True(fileRun.ContainerError.Length == 0, fileRun.ContainerError);
+        }
     }
 }
