@@ -15,29 +15,20 @@ Describe 'Disable-ImapNtlm' {
         $result.before.EnableGSSAPIAndNTLMAuth | Should -BeTrue
         $result.after.EnableGSSAPIAndNTLMAuth | Should -BeFalse
         (Get-ImapSettings -Server ex01).EnableGSSAPIAndNTLMAuth | Should -BeFalse
-        ($result.messages -join "`n") | Should -Match 'True -> False'
+        (Get-Messages $result) | Should -Match 'True -> False'
     }
 
     It 'is a no-op on a server where NTLM is already off' {
-        $hash = Get-LabHash
+        $result = Invoke-WithoutChange { & $runbook -Server ex02 }
 
-        $result = & $runbook -Server ex02
-
-        $result.changed | Should -BeFalse
-        ($result.messages -join "`n") | Should -Match 'nothing to change'
-        Get-LabChangeCalls | Should -BeNullOrEmpty
-        Get-LabHash | Should -Be $hash
+        (Get-Messages $result) | Should -Match 'nothing to change'
     }
 
     It 'changes nothing under -WhatIf and reports the planned change' {
-        $hash = Get-LabHash
+        $result = Invoke-WithoutChange { & $runbook -Server ex01 -WhatIf }
 
-        $result = & $runbook -Server ex01 -WhatIf
-
-        $result.changed | Should -BeFalse
-        ($result.messages -join "`n") | Should -Match 'would run Set-ImapSettings -EnableGSSAPIAndNTLMAuth \$false'
+        (Get-Messages $result) | Should -Match 'would run Set-ImapSettings -EnableGSSAPIAndNTLMAuth \$false'
         $result.after.EnableGSSAPIAndNTLMAuth | Should -BeTrue
-        Get-LabHash | Should -Be $hash
     }
 
     It 'fails on a server Exchange does not know, changing nothing' {

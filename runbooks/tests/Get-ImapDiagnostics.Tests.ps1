@@ -37,7 +37,7 @@ Describe 'Get-ImapDiagnostics' {
             @($ports | Where-Object Port -eq 25).Connectors | Should -Be @('Default Frontend EX01')
             @($ports | Where-Object Port -eq 717).Answers | Should -BeFalse
             @($ports | Where-Object Port -eq 587).Answers | Should -BeTrue
-            ($result.messages -join "`n") | Should -Match 'EX01: port 717 does not answer'
+            (Get-Messages $result) | Should -Match 'EX01: port 717 does not answer'
         }
 
         It 'names the runbook that fixes each finding on ex01 (<Fix>)' -ForEach @(
@@ -48,7 +48,7 @@ Describe 'Get-ImapDiagnostics' {
             $result = & $runbook
 
             $result.changed | Should -BeFalse
-            ($result.messages -join "`n") | Should -Match "-> $Fix"
+            (Get-Messages $result) | Should -Match "-> $Fix"
         }
 
         It 'reports nothing to fix on ex02 but the shared throttling policy' {
@@ -70,7 +70,7 @@ Describe 'Get-ImapDiagnostics' {
         It 'reports a part it cannot read and still collects the rest' {
             $result = & $runbook -Server ex01 -ThrottlingPolicy 'NoSuchPolicy'
 
-            ($result.messages -join "`n") | Should -Match "Get-ThrottlingPolicy NoSuchPolicy: could not be read: .*'NoSuchPolicy' couldn't be found"
+            (Get-Messages $result) | Should -Match "Get-ThrottlingPolicy NoSuchPolicy: could not be read: .*'NoSuchPolicy' couldn't be found"
             $result.before.PerServer[0].ImapSettings.Server | Should -Be 'EX01'
         }
 
@@ -79,7 +79,7 @@ Describe 'Get-ImapDiagnostics' {
 
             $result = & $runbook -Server ex01
 
-            ($result.messages -join "`n") | Should -Match 'EX01: Managed Availability has ImapProxy Inactive'
+            (Get-Messages $result) | Should -Match 'EX01: Managed Availability has ImapProxy Inactive'
         }
     }
 

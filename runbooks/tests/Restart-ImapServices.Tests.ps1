@@ -34,19 +34,14 @@ Describe 'Restart-ImapServices' {
         $result = & $runbook -Server ex02
 
         $result.changed | Should -BeTrue
-        ($result.messages -join "`n") | Should -Match 'settings changed at .* after MSExchangeIMAP4'
+        (Get-Messages $result) | Should -Match 'settings changed at .* after MSExchangeIMAP4'
         foreach ($service in $result.after) { $service.StartTime | Should -BeGreaterThan (Get-ImapSettings -Server ex02).WhenChangedUTC }
     }
 
     It 'is a no-op when the services run with the current settings' {
-        $hash = Get-LabHash
+        $result = Invoke-WithoutChange { & $runbook -Server ex02 }
 
-        $result = & $runbook -Server ex02
-
-        $result.changed | Should -BeFalse
-        ($result.messages -join "`n") | Should -Match 'nothing to restart'
-        Get-LabChangeCalls | Should -BeNullOrEmpty
-        Get-LabHash | Should -Be $hash
+        (Get-Messages $result) | Should -Match 'nothing to restart'
     }
 
     It 'restarts anyway with -Force' {
@@ -76,13 +71,9 @@ Describe 'Restart-ImapServices' {
     }
 
     It 'changes nothing under -WhatIf and reports the planned restart' {
-        $hash = Get-LabHash
+        $result = Invoke-WithoutChange { & $runbook -Server ex01 -WhatIf }
 
-        $result = & $runbook -Server ex01 -WhatIf
-
-        $result.changed | Should -BeFalse
-        ($result.messages -join "`n") | Should -Match 'would restart MSExchangeIMAP4BE, MSExchangeIMAP4 because MSExchangeIMAP4BE is Stopped'
-        Get-LabHash | Should -Be $hash
+        (Get-Messages $result) | Should -Match 'would restart MSExchangeIMAP4BE, MSExchangeIMAP4 because MSExchangeIMAP4BE is Stopped'
     }
 
     It 'rejects a server name with <Case> before any cmdlet runs' -ForEach (Get-HostileServerCases) {

@@ -92,27 +92,18 @@ Describe 'Set-ImapCertificate' {
         }
 
         It 'changes nothing under -WhatIf and reports both planned changes' {
-            $hash = Get-LabHash
+            $result = Invoke-WithoutChange { & $runbook -Server ex01 -WhatIf }
 
-            $result = & $runbook -Server ex01 -WhatIf
-
-            $result.changed | Should -BeFalse
-            ($result.messages -join "`n") | Should -Match "would run Enable-ExchangeCertificate -Thumbprint $good -Services IMAP"
-            ($result.messages -join "`n") | Should -Match 'would run Set-ImapSettings -X509CertificateName ex01.contoso.com'
-            Get-LabHash | Should -Be $hash
+            (Get-Messages $result) | Should -Match "would run Enable-ExchangeCertificate -Thumbprint $good -Services IMAP"
+            (Get-Messages $result) | Should -Match 'would run Set-ImapSettings -X509CertificateName ex01.contoso.com'
         }
     }
 
     Context 'on a healthy server' {
         It 'is a no-op when a suitable certificate already serves IMAP for the FQDN' {
-            $hash = Get-LabHash
+            $result = Invoke-WithoutChange { & $runbook -Server ex02 }
 
-            $result = & $runbook -Server ex02
-
-            $result.changed | Should -BeFalse
-            ($result.messages -join "`n") | Should -Match 'nothing to change'
-            Get-LabChangeCalls | Should -BeNullOrEmpty
-            Get-LabHash | Should -Be $hash
+            (Get-Messages $result) | Should -Match 'nothing to change'
         }
 
         It 'only renames X509CertificateName when the certificate is already bound' {

@@ -15,7 +15,7 @@ Describe 'Set-ImapConnectionLimits' {
         $result.before.MaxConnectionsPerUser | Should -Be 16
         $result.after.MaxConnectionsPerUser | Should -Be 200000
         (Get-ImapSettings -Server ex01).MaxConnectionsPerUser | Should -Be 200000
-        ($result.messages -join "`n") | Should -Match 'MaxConnectionsPerUser 16 -> 200000'
+        (Get-Messages $result) | Should -Match 'MaxConnectionsPerUser 16 -> 200000'
     }
 
     It 'puts the other limits back to Exchange defaults in the same call' {
@@ -29,29 +29,20 @@ Describe 'Set-ImapConnectionLimits' {
         $settings.MaxConnections | Should -Be 2147483647
         $settings.MaxConnectionFromSingleIP | Should -Be 2147483647
         @(Get-LabChangeCalls).Count | Should -Be 1
-        ($result.messages -join "`n") | Should -Match 'MaxCommandSize 16384 -> 10240'
+        (Get-Messages $result) | Should -Match 'MaxCommandSize 16384 -> 10240'
     }
 
     It 'is a no-op on a server whose limits are already right' {
-        $hash = Get-LabHash
+        $result = Invoke-WithoutChange { & $runbook -Server ex02 }
 
-        $result = & $runbook -Server ex02
-
-        $result.changed | Should -BeFalse
-        ($result.messages -join "`n") | Should -Match 'nothing to change'
-        Get-LabChangeCalls | Should -BeNullOrEmpty
-        Get-LabHash | Should -Be $hash
+        (Get-Messages $result) | Should -Match 'nothing to change'
     }
 
     It 'changes nothing under -WhatIf and reports the planned change' {
-        $hash = Get-LabHash
+        $result = Invoke-WithoutChange { & $runbook -Server ex01 -WhatIf }
 
-        $result = & $runbook -Server ex01 -WhatIf
-
-        $result.changed | Should -BeFalse
-        ($result.messages -join "`n") | Should -Match 'would set MaxConnectionsPerUser 16 -> 200000'
+        (Get-Messages $result) | Should -Match 'would set MaxConnectionsPerUser 16 -> 200000'
         $result.after.MaxConnectionsPerUser | Should -Be 16
-        Get-LabHash | Should -Be $hash
     }
 
     It 'rejects a server name with <Case> before any cmdlet runs' -ForEach (Get-HostileServerCases) {

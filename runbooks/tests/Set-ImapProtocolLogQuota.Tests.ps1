@@ -32,24 +32,15 @@ Describe 'Set-ImapProtocolLogQuota' {
     It 'is a no-op when the quota already has that many bytes, whatever the notation' -ForEach @(
         @{ Value = '10MB' }, @{ Value = '10485760' }, @{ Value = '10240KB' }
     ) {
-        $hash = Get-LabHash
+        $result = Invoke-WithoutChange { & $runbook -Server ex02 -LogPerFileSizeQuota $Value }
 
-        $result = & $runbook -Server ex02 -LogPerFileSizeQuota $Value
-
-        $result.changed | Should -BeFalse
-        ($result.messages -join "`n") | Should -Match 'nothing to change'
-        Get-LabChangeCalls | Should -BeNullOrEmpty
-        Get-LabHash | Should -Be $hash
+        (Get-Messages $result) | Should -Match 'nothing to change'
     }
 
     It 'changes nothing under -WhatIf and reports the planned change' {
-        $hash = Get-LabHash
+        $result = Invoke-WithoutChange { & $runbook -Server ex01 -WhatIf }
 
-        $result = & $runbook -Server ex01 -WhatIf
-
-        $result.changed | Should -BeFalse
-        ($result.messages -join "`n") | Should -Match 'would set LogPerFileSizeQuota 0 B \(0 bytes\) -> 10MB'
-        Get-LabHash | Should -Be $hash
+        (Get-Messages $result) | Should -Match 'would set LogPerFileSizeQuota 0 B \(0 bytes\) -> 10MB'
     }
 
     It 'says when protocol logging is off' {
@@ -57,7 +48,7 @@ Describe 'Set-ImapProtocolLogQuota' {
 
         $result = & $runbook -Server ex01
 
-        ($result.messages -join "`n") | Should -Match 'ProtocolLogEnabled is False'
+        (Get-Messages $result) | Should -Match 'ProtocolLogEnabled is False'
     }
 
     It 'rejects a server name with <Case> before any cmdlet runs' -ForEach (Get-HostileServerCases) {

@@ -16,7 +16,7 @@ Describe 'Set-ImapThrottlingPolicy' {
         $result.before.ImapMaxConcurrency | Should -Be '20'
         $policy = Get-ThrottlingPolicy NPUMAdminPolicy
         foreach ($budget in $budgets) { $policy.$budget | Should -Be 'Unlimited' -Because $budget }
-        ($result.messages -join "`n") | Should -Match 'ImapMaxBurst 3600000 -> Unlimited'
+        (Get-Messages $result) | Should -Match 'ImapMaxBurst 3600000 -> Unlimited'
     }
 
     It 'sets only the budgets that are not yet Unlimited' {
@@ -40,25 +40,16 @@ Describe 'Set-ImapThrottlingPolicy' {
 
     It 'is a no-op when the budgets are already Unlimited' {
         Use-LabFixture healthy | Out-Null
-        $hash = Get-LabHash
+        $result = Invoke-WithoutChange { & $runbook }
 
-        $result = & $runbook
-
-        $result.changed | Should -BeFalse
-        ($result.messages -join "`n") | Should -Match 'already Unlimited'
-        Get-LabChangeCalls | Should -BeNullOrEmpty
-        Get-LabHash | Should -Be $hash
+        (Get-Messages $result) | Should -Match 'already Unlimited'
     }
 
     It 'changes nothing under -WhatIf and reports the planned change' {
-        $hash = Get-LabHash
+        $result = Invoke-WithoutChange { & $runbook -WhatIf }
 
-        $result = & $runbook -WhatIf
-
-        $result.changed | Should -BeFalse
-        ($result.messages -join "`n") | Should -Match 'would set .*ImapMaxConcurrency 20 -> Unlimited'
+        (Get-Messages $result) | Should -Match 'would set .*ImapMaxConcurrency 20 -> Unlimited'
         $result.after.ImapMaxConcurrency | Should -Be '20'
-        Get-LabHash | Should -Be $hash
     }
 
     It 'fails on a policy that does not exist rather than creating one' {

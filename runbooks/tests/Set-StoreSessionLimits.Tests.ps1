@@ -41,27 +41,17 @@ Describe 'Set-StoreSessionLimits' {
         $calls = @(Get-LabChangeCalls)
         $calls.Count | Should -Be 1
         $calls[0].Parameters.Name | Should -Be $names[1]
-        ($result.messages -join "`n") | Should -Match "'Maximum Allowed Service Sessions Per User' 0x20 -> 0x2048"
+        (Get-Messages $result) | Should -Match "'Maximum Allowed Service Sessions Per User' 0x20 -> 0x2048"
     }
 
     It 'is a no-op when both values are already right' {
-        $hash = Get-LabHash
-
-        $result = & $runbook -Server ex02
-
-        $result.changed | Should -BeFalse
-        Get-LabChangeCalls | Should -BeNullOrEmpty
-        Get-LabHash | Should -Be $hash
+        $result = Invoke-WithoutChange { & $runbook -Server ex02 }
     }
 
     It 'changes nothing under -WhatIf and reports the planned change' {
-        $hash = Get-LabHash
+        $result = Invoke-WithoutChange { & $runbook -Server ex01 -WhatIf }
 
-        $result = & $runbook -Server ex01 -WhatIf
-
-        $result.changed | Should -BeFalse
-        ($result.messages -join "`n") | Should -Match "would set 'Maximum Allowed Sessions Per User' absent -> 0x2048"
-        Get-LabHash | Should -Be $hash
+        (Get-Messages $result) | Should -Match "would set 'Maximum Allowed Sessions Per User' absent -> 0x2048"
     }
 
     It 'rejects a server name with <Case> before any cmdlet runs' -ForEach (Get-HostileServerCases) {

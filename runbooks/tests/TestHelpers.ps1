@@ -65,3 +65,18 @@ function Assert-RejectedBeforeAnyCmdlet([string] $Runbook, [hashtable] $Paramete
     @(Get-ExchangeLabCallLog).Count | Should -Be 0 -Because 'no lab cmdlet may run before validation'
     Get-LabHash | Should -Be $hash
 }
+
+# Runs a runbook that must change nothing (a no-op on a correct state, or -WhatIf) and proves it did not:
+# changed is false, no lab cmdlet that changes state was called, and the state file is byte for byte the same.
+function Invoke-WithoutChange([scriptblock] $Invoke) {
+    $hash = Get-LabHash
+    Clear-ExchangeLabCallLog
+    $result = & $Invoke
+    $result.changed | Should -BeFalse
+    Get-LabChangeCalls | Should -BeNullOrEmpty
+    Get-LabHash | Should -Be $hash
+    $result
+}
+
+# The runbook's messages as one text, for -Match.
+function Get-Messages($Result) { $Result.messages -join "`n" }
