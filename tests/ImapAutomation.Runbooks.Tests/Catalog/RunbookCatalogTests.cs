@@ -11,7 +11,7 @@ public sealed class RunbookCatalogTests
     [Fact]
     public void RunbookNames_EveryPowerShellRunbook_HasAScript()
     {
-        var missing = PowerShellRunbooks.Where(n => !File.Exists(RepoPaths.InRoot("runbooks", n + ".ps1"))).ToList();
+        var missing = PowerShellRunbooks.Where(n => !File.Exists(ExchangeLabPaths.Runbook(n))).ToList();
 
         Assert.Empty(missing);
     }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using ImapAutomation.Core.Catalog;
 using ImapAutomation.Testing;
 
 namespace ImapAutomation.Runbooks.Tests.Hosting;
@@ -16,8 +17,7 @@ public sealed class LabRunbookHostTests : IDisposable
 
     public LabRunbookHostTests()
     {
-        _state = Path.Combine(_folder.FullName, "state.json");
-        File.Copy(RepoPaths.InRoot("lab", "ExchangeLab", "fixtures", "broken.json"), _state);
+        _state = ExchangeLabPaths.CopyFixture("broken", Path.Combine(_folder.FullName, "state.json"));
     }
 
     public void Dispose() => _folder.Delete(recursive: true);
@@ -27,7 +27,7 @@ public sealed class LabRunbookHostTests : IDisposable
     {
         using var ps = CreateLabShell();
 
-        var result = ps.AddCommand(RepoPaths.InRoot("runbooks", "Disable-ImapNtlm.ps1")).AddParameter("Server", "ex01").Invoke().Single();
+        var result = ps.AddCommand(ExchangeLabPaths.Runbook(RunbookNames.DisableImapNtlm)).AddParameter("Server", "ex01").Invoke().Single();
 
         Assert.True((bool)result.Properties["changed"].Value);
         Assert.Contains("\"EnableGSSAPIAndNTLMAuth\": false", File.ReadAllText(_state), StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed class LabRunbookHostTests : IDisposable
         using var ps = CreateLabShell();
 
         var error = Assert.ThrowsAny<ParameterBindingException>(() =>
-            ps.AddCommand(RepoPaths.InRoot("runbooks", "Restart-ImapServices.ps1")).AddParameter("Server", "ex01; Restart-Computer").Invoke());
+            ps.AddCommand(ExchangeLabPaths.Runbook(RunbookNames.RestartImapServices)).AddParameter("Server", "ex01; Restart-Computer").Invoke());
 
         Assert.Contains("Server", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllBytes(_state));
@@ -49,10 +49,10 @@ public sealed class LabRunbookHostTests : IDisposable
     private PowerShell CreateLabShell()
     {
         var iss = InitialSessionState.CreateDefault2();
-        iss.ImportPSModule(RepoPaths.InRoot("lab", "ExchangeLab", "ExchangeLab.psd1"));
+        iss.ImportPSModule(ExchangeLabPaths.Module);
         // This overload owns its runspace: disposing the PowerShell closes it.
         var ps = PowerShell.Create(iss);
-        // Per runspace rather than EXCHANGELAB_STATE, which is process-wide and would be shared by parallel tests.
+        // Per runspace rather than ExchangeLabPaths.StateVariable (EXCHANGELAB_STATE), which is process-wide and would be shared by parallel tests.
         ps.AddCommand("Set-ExchangeLabState").AddParameter("Path", _state).Invoke();
         ps.Commands.Clear();
         return ps;
