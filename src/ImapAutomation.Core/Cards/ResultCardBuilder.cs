@@ -60,7 +60,7 @@ public sealed class ResultCardBuilder(IOptions<CardOptions> options)
             .ToList();
         if (context.SupportsTable)
         {
-            return Table(ChangeHeaders, rows, [2, 3, 3]);
+            return Table(ChangeHeaders, rows, [1, 1, 1]);
         }
 
         // Schema 1.4 has no Table: the same rows as a fact per change.
