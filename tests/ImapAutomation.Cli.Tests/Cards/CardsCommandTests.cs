@@ -2,6 +2,9 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using ImapAutomation.Cli.Cards;
+using ImapAutomation.Core.Cards;
+using ImapAutomation.Core.Detection;
+using Microsoft.Extensions.Options;
 
 namespace ImapAutomation.Cli.Tests.Cards;
 
@@ -32,6 +35,21 @@ public sealed class CardsCommandTests : IDisposable
         Assert.Equal(560, width);
         Assert.InRange(height, 150, 2000);
         Assert.True(distinctBytes > 16, $"The picture looks blank ({distinctBytes} distinct byte values).");
+    }
+
+    [Fact]
+    public async Task Render_IncidentWithHostileEventText_RendersTheTextLiterallyWithoutErrors()
+    {
+        const string text = "**bold** [click](https://evil.example/p) <at>CEO</at> \u202Eexe.txt\r\n- item _x_ <script>alert(1)</script>";
+        var sample = CardSamples.Incident();
+        var model = sample with { Server = "ex01 " + text, Evidence = [new EvidenceItem(text, 36888, 4812, 51, text, text)] };
+        var card = new IncidentCardBuilder(Options.Create(CardSamples.Options())).Build(model);
+        var json = Path.Combine(_dir, "hostile.json");
+        await File.WriteAllTextAsync(json, card.ToJsonString());
+
+        var (exit, _, stderr) = await RunAsync("cards", "render", json, "--out", Path.Combine(_dir, "hostile.png"));
+
+        Assert.True(exit == CliApp.Ok, stderr);
     }
 
     [Fact]
