@@ -42,7 +42,7 @@ public sealed class TeamsOptions : IValidatableObject
     public string? OperatorsGroupId { get; set; }
 
     /// <summary>Retries after the first attempt for 429, 408, 5xx and network failures; 429 waits for Retry-After.</summary>
-    [Range(0, 10)]
+    [Range(1, 10)]
     public int MaxRetries { get; set; } = 4;
 
     /// <summary>First back-off delay (exponential with jitter) when the server gives no Retry-After.</summary>

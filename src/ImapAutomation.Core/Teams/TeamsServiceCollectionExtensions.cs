@@ -29,7 +29,7 @@ public static class TeamsServiceCollectionExtensions
             .RemoveAllLoggers()
             .AddStandardResilienceHandler(resilience =>
             {
-                resilience.Retry.MaxRetryAttempts = Math.Max(1, settings.MaxRetries);
+                resilience.Retry.MaxRetryAttempts = settings.MaxRetries;
                 resilience.Retry.Delay = settings.RetryBaseDelay;
                 resilience.Retry.ShouldRetryAfterHeader = true;
                 resilience.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(2);
