@@ -15,6 +15,7 @@ namespace ImapAutomation.Core.Signals;
 public static class SignalReader
 {
     private const int SniffBytes = 4096;
+    private const int MaxSniffBytes = 1024 * 1024;
 
     public static async Task<SignalInput> OpenAsync(Stream stream, SignalReaderOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -22,30 +23,37 @@ public static class SignalReader
         options ??= SignalReaderOptions.Default;
         var prefix = new byte[SniffBytes];
         var length = 0;
-        while (length < prefix.Length)
+        var eof = false;
+        string head;
+        Encoding encoding;
+        int bomLength;
+        while (true)
         {
-            var n = await stream.ReadAsync(prefix.AsMemory(length), cancellationToken).ConfigureAwait(false);
-            if (n == 0)
+            while (length < prefix.Length && !eof)
+            {
+                var n = await stream.ReadAsync(prefix.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                eof = n == 0;
+                length += n;
+            }
+
+            (encoding, bomLength) = DetectEncoding(prefix.AsSpan(0, length));
+            head = encoding.GetString(prefix, bomLength, length - bomLength);
+
+            // Leading blank space is allowed; look further (within a bound) for the first meaningful character.
+            if (eof || !head.AsSpan().TrimStart().IsEmpty || prefix.Length >= MaxSniffBytes)
             {
                 break;
             }
 
-            length += n;
-        }
-
-        var (encoding, bomLength) = DetectEncoding(prefix.AsSpan(0, length));
-        var head = encoding.GetString(prefix, bomLength, length - bomLength);
-        if (length == 0 || head.AsSpan().TrimStart().IsEmpty)
-        {
-            return SignalInput.Rejected(SignalFormat.Unknown, "offset 0", "the input is empty");
-        }
-
-        if (LooksBinary(head))
-        {
-            return SignalInput.Rejected(SignalFormat.Unknown, $"offset {OffsetOfBinary(prefix.AsSpan(0, length))}", "binary data, not text in a supported format");
+            Array.Resize(ref prefix, prefix.Length * 2);
         }
 
         var first = head.TrimStart(' ', '\t', '\r', '\n', '\uFEFF');
+        if (first.Length == 0)
+        {
+            return SignalInput.Rejected(SignalFormat.Unknown, $"offset {length}", length == 0 ? "the input is empty" : "the input is only blank space");
+        }
+
         switch (first[0])
         {
             case '<':
@@ -54,6 +62,11 @@ public static class SignalReader
                 return await OpenJsonAsync(new PrefixedStream(prefix, length, stream, options.MaxJsonBytes), options, cancellationToken).ConfigureAwait(false);
             case '#':
                 return SignalInput.Text(SignalFormat.ImapProtocolLog, new PrefixedStream(prefix, length, stream, long.MaxValue), options);
+        }
+
+        if (LooksBinary(head))
+        {
+            return SignalInput.Rejected(SignalFormat.Unknown, $"offset {OffsetOfBinary(prefix.AsSpan(0, length))}", "binary data, not text in a supported format");
         }
 
         var firstLine = first.Split('\n', 2)[0];
