@@ -10,6 +10,8 @@ internal static class CliApp
     private static readonly Dictionary<string, Func<CliContext, Task<int>>> Commands = new(StringComparer.Ordinal)
     {
         ["triage"] = Triage.TriageCommand.RunAsync,
+        ["generate"] = Generate.GenerateCommand.RunAsync,
+        ["bench"] = Bench.XmlReaderPass.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -40,6 +42,8 @@ internal static class CliApp
 
         Commands:
           triage [--json] [--window 30m] PATH...   diagnose Exchange IMAP/TLS failures from exported events and logs
+          generate --events N [--servers S] [--seed X] [--out FILE]   write a reproducible event storm (Event XML)
+          bench xmlreader FILE                     reference XmlReader pass used by scripts/bench.sh
           help                                     show this text
         """;
 }

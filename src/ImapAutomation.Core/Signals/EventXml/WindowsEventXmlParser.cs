@@ -59,10 +59,7 @@ internal sealed class WindowsEventXmlParser
             sawGarbage = false;
             if (IsEventStart(rest))
             {
-                await foreach (var item in ReadEventAsync(events, cancellationToken).ConfigureAwait(false))
-                {
-                    yield return item;
-                }
+                yield return await ReadEventAsync(events, cancellationToken).ConfigureAwait(false);
             }
             else if (rest.StartsWith("<?") || rest.StartsWith("<!--"))
             {
@@ -95,17 +92,17 @@ internal sealed class WindowsEventXmlParser
         }
     }
 
-    private async IAsyncEnumerable<SignalItem> ReadEventAsync(EventElementReader events, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Frames and parses one event: the event or its rejection.</summary>
+    private async ValueTask<SignalItem> ReadEventAsync(EventElementReader events, CancellationToken cancellationToken)
     {
-        var startLocation = Location();
         var (line, column) = (_line, _bufferBase + _position - _lineStart + 1);
+        var startLocation = new LazyLocation(line, column);
         var endIndex = await FindEventEndAsync(cancellationToken).ConfigureAwait(false);
         if (endIndex == -2)
         {
-            yield return new SignalRejection(startLocation, $"event larger than {_options.MaxEventChars} characters; skipped to the next <Event");
             Advance(_position + 1);
             await ResyncAsync(cancellationToken).ConfigureAwait(false);
-            yield break;
+            return new SignalRejection(startLocation.ToString(), $"event larger than {_options.MaxEventChars} characters; skipped to the next <Event");
         }
 
         if (endIndex == -1)
@@ -113,14 +110,12 @@ internal sealed class WindowsEventXmlParser
             var nested = IndexOfEventStart(_buffer.AsSpan(_position + 1, _end - _position - 1));
             if (nested < 0)
             {
-                yield return new SignalRejection(startLocation, "truncated: the event has no </Event> before the end of the input");
                 Advance(_end);
-                yield break;
+                return new SignalRejection(startLocation.ToString(), "truncated: the event has no </Event> before the end of the input");
             }
 
-            yield return new SignalRejection(startLocation, "truncated: the event is not closed before the next <Event");
             Advance(_position + 1 + nested);
-            yield break;
+            return new SignalRejection(startLocation.ToString(), "truncated: the event is not closed before the next <Event");
         }
 
         var length = endIndex - _position;
@@ -139,12 +134,12 @@ internal sealed class WindowsEventXmlParser
         }
         catch (EventFormatException ex)
         {
-            item = new SignalRejection(startLocation, $"unusable event: {ex.Message}");
+            item = new SignalRejection(startLocation.ToString(), $"unusable event: {ex.Message}");
         }
 
         // A start tag inside a rejected frame means the earlier event was cut short: resume there, not after it.
         Advance(nextStart >= 0 ? _position + 1 + nextStart : endIndex);
-        yield return item;
+        return item;
     }
 
     /// <summary>Index just past <c>&lt;/Event&gt;</c>, -1 at end of input, -2 when the event exceeds the size limit.</summary>
@@ -303,6 +298,12 @@ internal sealed class WindowsEventXmlParser
         }
 
         _position = newPosition;
+    }
+
+    /// <summary>Where an event starts, formatted only if it is rejected.</summary>
+    private readonly record struct LazyLocation(long Line, long Column)
+    {
+        public override string ToString() => $"line {Line}, column {Column}";
     }
 
     private string Location() => $"line {_line}, column {_bufferBase + _position - _lineStart + 1}";
