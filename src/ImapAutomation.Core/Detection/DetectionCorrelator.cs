@@ -17,6 +17,9 @@ public sealed class DetectionCorrelator
     private readonly TimeSpan _window;
     private readonly Dictionary<(string Server, long Start), Bucket> _buckets = [];
 
+    // Storms repeat a handful of spellings of each server name; normalizing each once saves an allocation per event.
+    private readonly Dictionary<string, string> _serverNames = new(StringComparer.Ordinal);
+
     public DetectionCorrelator(DetectionOptions? options = null)
     {
         _window = (options ?? new DetectionOptions()).Window;
@@ -43,7 +46,15 @@ public sealed class DetectionCorrelator
             return;
         }
 
-        var server = signal.Server.Trim().ToLowerInvariant();
+        if (!_serverNames.TryGetValue(signal.Server, out var server))
+        {
+            server = signal.Server.Trim().ToLowerInvariant();
+            if (_serverNames.Count < 100_000)
+            {
+                _serverNames.Add(signal.Server, server);
+            }
+        }
+
         var start = WindowStart(signal.Time);
         if (!_buckets.TryGetValue((server, start), out var bucket))
         {

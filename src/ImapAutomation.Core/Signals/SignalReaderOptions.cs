@@ -21,5 +21,11 @@ public sealed class SignalReaderOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxCsvRecordChars { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Parse the common shape of Windows events without XmlReader; whatever the fast path does not fully check goes to
+    /// XmlReader. Off only to compare the two (the differential test) or to measure the difference.
+    /// </summary>
+    public bool UseFastPath { get; set; } = true;
+
     internal static SignalReaderOptions Default { get; } = new();
 }

@@ -8,6 +8,7 @@ internal sealed class EventElementReader : IDisposable
 {
     private readonly XmlReaderSettings _settings;
     private readonly int _maxDepth;
+    private readonly bool _fastPath;
     private readonly CharSegmentReader _segment = new();
     private readonly string _event;
     private readonly string _system;
@@ -29,6 +30,7 @@ internal sealed class EventElementReader : IDisposable
         var names = new NameTable();
         _settings = SafeXml.Settings(options.MaxEventChars, ConformanceLevel.Document, names);
         _maxDepth = options.MaxDepth;
+        _fastPath = options.UseFastPath;
         _event = names.Add("Event");
         _system = names.Add("System");
         _eventData = names.Add("EventData");
@@ -50,6 +52,11 @@ internal sealed class EventElementReader : IDisposable
     /// <summary>Parses chars [start, start+length) of <paramref name="buffer"/>; throws XmlException or EventFormatException.</summary>
     public SignalEvent Read(char[] buffer, int start, int length)
     {
+        if (_fastPath && FastEventParser.TryRead(buffer.AsSpan(start, length), out var fast))
+        {
+            return fast!;
+        }
+
         _segment.Reset(buffer, start, length);
         using var reader = XmlReader.Create(_segment, _settings);
         if (reader.MoveToContent() != XmlNodeType.Element || !ReferenceEquals(reader.LocalName, _event))
@@ -171,7 +178,7 @@ internal sealed class EventElementReader : IDisposable
         return true;
     }
 
-    private static SignalEvent Build(
+    internal static SignalEvent Build(
         string? provider, string? eventId, string? qualifiers, string? level, string? time, string? recordId,
         string? channel, string? computer, string? rendered, Dictionary<string, string>? named, List<string>? positional)
     {
