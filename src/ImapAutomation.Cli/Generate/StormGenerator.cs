@@ -13,6 +13,9 @@ internal sealed class StormGenerator(int servers, int seed)
     private static readonly DateTime Start = new(2026, 10, 14, 8, 0, 0, DateTimeKind.Utc);
     private static readonly int[] Alerts = [40, 42, 46, 48, 51, 70, 80];
 
+    // Real servers repeat a few Schannel error states; these are the ones quoted in public reports.
+    private static readonly int[] States = [900, 1205, 1204, 105, 252, 960];
+
     public async Task WriteAsync(TextWriter writer, long events, CancellationToken cancellationToken)
     {
         var random = new Random(seed);
@@ -45,7 +48,7 @@ internal sealed class StormGenerator(int servers, int seed)
     {
         var alert = Alerts[random.Next(Alerts.Length)];
         return Event("Schannel", 36888, 2, "System", computer, time, record, null,
-            $"<Data Name=\"AlertDesc\">{alert}</Data><Data Name=\"ErrorState\">{random.Next(100, 1300)}</Data>");
+            $"<Data Name=\"AlertDesc\">{alert}</Data><Data Name=\"ErrorState\">{States[random.Next(States.Length)]}</Data>");
     }
 
     private static string Noise(Random random, string computer, DateTime time, long record) => random.Next(3) switch

@@ -117,6 +117,9 @@ public sealed class DetectionCorrelator
 
     private sealed class Bucket(string server)
     {
+        internal const int MaxEvidenceItems = 64;
+        internal const string OverflowState = "(further alert/state pairs, not listed)";
+
         private readonly Dictionary<EvidenceKey, Aggregate> _evidence = [];
 
         public void Add(SignalKind kind, SignalEvent e)
@@ -134,6 +137,17 @@ public sealed class DetectionCorrelator
 
             if (!_evidence.TryGetValue(key, out var aggregate))
             {
+                if (_evidence.Count >= MaxEvidenceItems)
+                {
+                    // Error states are free text to us: a hostile or odd source must not grow memory per event.
+                    key = key with { Alert = null, State = OverflowState };
+                    if (_evidence.TryGetValue(key, out aggregate))
+                    {
+                        aggregate.Add(e);
+                        return;
+                    }
+                }
+
                 aggregate = new Aggregate(e.Time);
                 _evidence.Add(key, aggregate);
             }

@@ -157,6 +157,17 @@ public sealed class DetectionCorrelatorTests
     }
 
     [Fact]
+    public void Add_ThousandsOfDistinctErrorStates_KeepsEvidenceBoundedAndCountExact()
+    {
+        var d = Assert.Single(Run(Enumerable.Range(0, 5000).Select(i => Schannel("40", $"state-{i}"))));
+
+        Assert.Equal(5000, d.EventCount);
+        Assert.Equal(65, d.Evidence.Count);
+        Assert.Equal(5000, d.Evidence.Sum(e => e.Count));
+        Assert.Contains(d.Evidence, e => e.ErrorState == "(further alert/state pairs, not listed)" && e.TlsAlert is null && e.Count == 5000 - 64);
+    }
+
+    [Fact]
     public void Constructor_NonPositiveWindow_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new DetectionCorrelator(new DetectionOptions { Window = TimeSpan.Zero }));
