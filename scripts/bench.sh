@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Triage throughput benchmark (issue 3): generates a storm with `imapauto generate`, then measures on the same file
 #   1. imapauto triage --json FILE     (the product path: detection, parse, correlate, report)
-#   2. imapauto bench xmlreader FILE   (reference: one streaming XmlReader pass pulling Computer, Provider, EventID)
-#   3. grep -c '<EventID' FILE         (reference: the physical limit of reading the bytes)
+#   2. imapauto bench parse FILE       (the product's parser alone, to tell parsing from detection)
+#   3. imapauto bench xmlreader FILE   (reference: one streaming XmlReader pass pulling Computer, Provider, EventID)
+#   4. grep -c '<EventID' FILE         (reference: the physical limit of reading the bytes)
 # each pinned to one core when taskset exists, and writes the figures with the command and the machine to the
 # "Signals: triage throughput" section of docs/benchmarks.md (replacing that section only).
 # Usage: scripts/bench.sh [EVENTS=1000000] [SERVERS=50] [SEED=42]
@@ -29,6 +30,7 @@ measure() { # label command... -> "label wall user peakKB"
 cat "$file" >/dev/null # warm the page cache so every pass reads from memory
 t=$(measure triage "$bin" triage --json "$file")
 grep -q "\"events\": $events" "$work/out" || { echo "triage did not read $events events" >&2; exit 1; }
+p=$(measure parse "$bin" bench parse "$file")
 x=$(measure xmlreader "$bin" bench xmlreader "$file")
 g=$(measure grep grep -c '<EventID' "$file")
 
@@ -49,6 +51,7 @@ section="$work/section.md"
   echo "| pass | wall s | user s | events/s (wall) | events/s (CPU) | MB/s (wall) | peak MiB |"
   echo "| --- | --- | --- | --- | --- | --- | --- |"
   row "\`imapauto triage --json FILE\`" $(echo "$t" | cut -d' ' -f2-)
+  row "\`imapauto bench parse FILE\` (signal parser only)" $(echo "$p" | cut -d' ' -f2-)
   row "\`imapauto bench xmlreader FILE\` (XmlReader: Computer, Provider, EventID)" $(echo "$x" | cut -d' ' -f2-)
   row "\`grep -c '<EventID' FILE\`" $(echo "$g" | cut -d' ' -f2-)
   echo

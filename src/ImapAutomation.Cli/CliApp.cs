@@ -43,7 +43,7 @@ internal static class CliApp
         Commands:
           triage [--json] [--window 30m] PATH...   diagnose Exchange IMAP/TLS failures from exported events and logs
           generate --events N [--servers S] [--seed X] [--out FILE]   write a reproducible event storm (Event XML)
-          bench xmlreader FILE                     reference XmlReader pass used by scripts/bench.sh
+          bench xmlreader|parse FILE               reference passes used by scripts/bench.sh
           help                                     show this text
         """;
 }

@@ -36,8 +36,10 @@ public sealed class GenerateCommandTests
             Assert.All(doc.RootElement.GetProperty("incidents").EnumerateArray(), i => Assert.Equal(i.GetProperty("server").GetString()!.ToLowerInvariant(), i.GetProperty("server").GetString()));
 
             var (benchExit, bench, _) = await RunAsync("bench", "xmlreader", file);
-            Assert.Equal(CliApp.Ok, benchExit);
+            var (parseExit, parse, _) = await RunAsync("bench", "parse", file);
+            Assert.Equal((CliApp.Ok, CliApp.Ok), (benchExit, parseExit));
             Assert.StartsWith("events=500 ", bench, StringComparison.Ordinal);
+            Assert.StartsWith("events=500 ", parse, StringComparison.Ordinal);
         }
         finally
         {

@@ -128,7 +128,7 @@ internal static class TriageCommand
 
     /// <summary>Folders are read recursively in name order; notes (*.md) and hidden files are not inputs.</summary>
     private static IEnumerable<string> FilesIn(string folder) =>
-        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+        Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint })
             .Where(f => !Path.GetFileName(f).StartsWith('.') && !f.EndsWith(".md", StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal);
 
