@@ -9,6 +9,7 @@ internal sealed class EventElementReader : IDisposable
     private readonly XmlReaderSettings _settings;
     private readonly int _maxDepth;
     private readonly bool _fastPath;
+    private readonly StringPool _pool = new();
     private readonly CharSegmentReader _segment = new();
     private readonly string _event;
     private readonly string _system;
@@ -52,7 +53,7 @@ internal sealed class EventElementReader : IDisposable
     /// <summary>Parses chars [start, start+length) of <paramref name="buffer"/>; throws XmlException or EventFormatException.</summary>
     public SignalEvent Read(char[] buffer, int start, int length)
     {
-        if (_fastPath && FastEventParser.TryRead(buffer.AsSpan(start, length), out var fast))
+        if (_fastPath && FastEventParser.TryRead(buffer.AsSpan(start, length), out var fast, _pool))
         {
             return fast!;
         }

@@ -18,7 +18,7 @@ internal static class FastEventParser
     private static readonly SearchValues<char> Unusual = SearchValues.Create(
         string.Concat(Enumerable.Range(0, 0x20).Where(c => c is not 9 and not 10 and not 13).Select(c => (char)c)) + "!?");
 
-    public static bool TryRead(ReadOnlySpan<char> frame, out SignalEvent? result)
+    public static bool TryRead(ReadOnlySpan<char> frame, out SignalEvent? result, StringPool? pool = null)
     {
         result = null;
         if (frame.ContainsAny(Unusual) || frame.ContainsAnyInRange('\uD800', '\uFFFF'))
@@ -72,7 +72,8 @@ internal static class FastEventParser
                 if (!empty)
                 {
                     var close = frame[pos..].IndexOf('<');
-                    if (close < 0 || !TryText(frame.Slice(pos, close), out var text))
+                    // Record IDs are unique per event: pooling them would only fill the pool.
+                    if (close < 0 || !TryText(frame.Slice(pos, close), name.SequenceEqual("EventRecordID") ? null : pool, out var text))
                     {
                         return false;
                     }
@@ -91,14 +92,14 @@ internal static class FastEventParser
                     switch (name)
                     {
                         case "Provider":
-                            provider = Attribute(frame, "Name", attrNames, attrValues, attrCount) ?? Attribute(frame, "EventSourceName", attrNames, attrValues, attrCount);
+                            provider = Attribute(frame, "Name", attrNames, attrValues, attrCount, pool) ?? Attribute(frame, "EventSourceName", attrNames, attrValues, attrCount, pool);
                             break;
                         case "EventID":
-                            qualifiers = Attribute(frame, "Qualifiers", attrNames, attrValues, attrCount);
+                            qualifiers = Attribute(frame, "Qualifiers", attrNames, attrValues, attrCount, pool);
                             eventId = content;
                             break;
                         case "TimeCreated":
-                            time = Attribute(frame, "SystemTime", attrNames, attrValues, attrCount);
+                            time = Attribute(frame, "SystemTime", attrNames, attrValues, attrCount, pool: null);
                             break;
                         case "Level":
                             level = content;
@@ -116,7 +117,7 @@ internal static class FastEventParser
                 }
                 else if (name.SequenceEqual("Data"))
                 {
-                    var dataName = Attribute(frame, "Name", attrNames, attrValues, attrCount);
+                    var dataName = Attribute(frame, "Name", attrNames, attrValues, attrCount, pool);
                     if (string.IsNullOrEmpty(dataName))
                     {
                         (positional ??= []).Add(content);
@@ -186,13 +187,13 @@ internal static class FastEventParser
         return true;
     }
 
-    private static string? Attribute(ReadOnlySpan<char> frame, string name, Span<Range> names, Span<Range> values, int count)
+    private static string? Attribute(ReadOnlySpan<char> frame, string name, Span<Range> names, Span<Range> values, int count, StringPool? pool)
     {
         for (var i = 0; i < count; i++)
         {
             if (frame[names[i]].SequenceEqual(name))
             {
-                return frame[values[i]].ToString();
+                return pool?.Get(frame[values[i]]) ?? frame[values[i]].ToString();
             }
         }
 
@@ -325,7 +326,7 @@ internal static class FastEventParser
     }
 
     /// <summary>Decodes text with the five predefined entities and character references; declines anything else.</summary>
-    private static bool TryText(ReadOnlySpan<char> raw, out string? text)
+    private static bool TryText(ReadOnlySpan<char> raw, StringPool? pool, out string? text)
     {
         text = null;
         if (raw.Contains('\r') || raw.Contains("]]>", StringComparison.Ordinal) || (!raw.IsEmpty && raw.IsWhiteSpace()))
@@ -336,7 +337,7 @@ internal static class FastEventParser
         var amp = raw.IndexOf('&');
         if (amp < 0)
         {
-            text = raw.ToString();
+            text = pool?.Get(raw) ?? raw.ToString();
             return true;
         }
 
