@@ -9,6 +9,9 @@ internal static class CliApp
     /// <summary>One line per command; each command lives in its own folder and reads its own options.</summary>
     private static readonly Dictionary<string, Func<CliContext, Task<int>>> Commands = new(StringComparer.Ordinal)
     {
+        ["triage"] = Triage.TriageCommand.RunAsync,
+        ["generate"] = Generate.GenerateCommand.RunAsync,
+        ["bench"] = Bench.XmlReaderPass.RunAsync,
         ["cards"] = Cards.CardsCommand.RunAsync,
     };
 
@@ -40,6 +43,8 @@ internal static class CliApp
 
         Commands:
           triage [--json] [--window 30m] PATH...   diagnose Exchange IMAP/TLS failures from exported events and logs
+          generate --events N [--servers S] [--seed X] [--out FILE]   write a reproducible event storm (Event XML)
+          bench xmlreader|parse FILE               reference passes used by scripts/bench.sh
           cards sample KIND | cards render FILE.json --out card.png
                                                    write a sample Adaptive Card, or draw one as Teams shows it
           help                                     show this text
