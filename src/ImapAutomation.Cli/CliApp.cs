@@ -9,6 +9,7 @@ internal static class CliApp
     /// <summary>One line per command; each command lives in its own folder and reads its own options.</summary>
     private static readonly Dictionary<string, Func<CliContext, Task<int>>> Commands = new(StringComparer.Ordinal)
     {
+        ["probe"] = Probe.ProbeCommand.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -39,6 +40,7 @@ internal static class CliApp
 
         Commands:
           triage [--json] [--window 30m] PATH...   diagnose Exchange IMAP/TLS failures from exported events and logs
+          probe HOST[:PORT] [--starttls] [--json]    Test-ImapTls: a real IMAPS/STARTTLS handshake, certificate and greeting
           help                                     show this text
         """;
 }
