@@ -51,18 +51,7 @@ public sealed partial class AzureAutomationDispatcher : IRunbookDispatcher
 
         var jobName = dispatch.RequestId.ToString("D");
         var startedAt = _time.GetUtcNow();
-        var outcome = new RunbookOutcome
-        {
-            RequestId = dispatch.RequestId,
-            Runbook = dispatch.Runbook,
-            Server = dispatch.Server,
-            WhatIf = dispatch.WhatIf,
-            Status = RunbookOutcomeStatus.Failed,
-            Backend = BackendName,
-            JobName = jobName,
-            StartedAt = startedAt,
-            CompletedAt = startedAt,
-        };
+        var outcome = RunbookOutcome.For(dispatch, BackendName, RunbookOutcomeStatus.Failed, startedAt, startedAt) with { JobName = jobName };
 
         var refusal = await CreateJobAsync(jobName, dispatch, cancellationToken).ConfigureAwait(false);
         if (refusal is not null)

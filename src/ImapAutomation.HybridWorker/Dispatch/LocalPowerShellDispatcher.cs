@@ -27,18 +27,14 @@ public sealed class LocalPowerShellDispatcher(PowerShellRunbookRunner runner, IO
         var startedAt = time.GetUtcNow();
         var execution = await runner.RunAsync(
             new RunbookInvocation(script, parameters) { WhatIf = dispatch.WhatIf, Timeout = dispatch.Timeout }, cancellationToken).ConfigureAwait(false);
-        var outcome = new RunbookOutcome
+        var status = execution.Status switch
         {
-            RequestId = dispatch.RequestId,
-            Runbook = dispatch.Runbook,
-            Server = dispatch.Server,
-            WhatIf = dispatch.WhatIf,
-            Status = execution.Status switch
-            {
-                RunbookExecutionStatus.Succeeded => RunbookOutcomeStatus.Succeeded,
-                RunbookExecutionStatus.TimedOut => RunbookOutcomeStatus.TimedOut,
-                _ => RunbookOutcomeStatus.Failed,
-            },
+            RunbookExecutionStatus.Succeeded => RunbookOutcomeStatus.Succeeded,
+            RunbookExecutionStatus.TimedOut => RunbookOutcomeStatus.TimedOut,
+            _ => RunbookOutcomeStatus.Failed,
+        };
+        var outcome = RunbookOutcome.For(dispatch, BackendName, status, startedAt, time.GetUtcNow()) with
+        {
             FailureMessage = execution.FailureMessage,
             OutputTruncated = execution.OutputTruncated,
             Errors = execution.Errors,
@@ -46,9 +42,6 @@ public sealed class LocalPowerShellDispatcher(PowerShellRunbookRunner runner, IO
             Verbose = execution.Verbose,
             Information = execution.Information,
             StreamsTruncated = execution.StreamsTruncated,
-            Backend = BackendName,
-            StartedAt = startedAt,
-            CompletedAt = time.GetUtcNow(),
         };
         return RunbookOutcome.WithRunbookShape(outcome, execution.Output);
     }
@@ -61,7 +54,8 @@ public sealed class LocalPowerShellDispatcher(PowerShellRunbookRunner runner, IO
             throw new ArgumentException($"Runbook '{runbook}' is not in the catalog.", nameof(runbook));
         }
 
-        var fullRoot = Path.GetFullPath(root);
+        // Relative to the executable, not the working directory (System32 for a service).
+        var fullRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root, AppContext.BaseDirectory));
         var script = Path.GetFullPath(Path.Combine(fullRoot, runbook + ".ps1"));
         if (!script.StartsWith(fullRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {

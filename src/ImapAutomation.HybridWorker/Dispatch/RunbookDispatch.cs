@@ -75,6 +75,23 @@ public sealed record RunbookOutcome
     /// <summary>True when this outcome was read back from the ledger for a redelivered request, not produced now.</summary>
     public bool Replayed { get; init; }
 
+    /// <summary>An outcome for <paramref name="dispatch"/> with its identity filled in; the caller sets the rest.</summary>
+    public static RunbookOutcome For(RunbookDispatch dispatch, string backend, RunbookOutcomeStatus status, DateTimeOffset startedAt, DateTimeOffset completedAt)
+    {
+        ArgumentNullException.ThrowIfNull(dispatch);
+        return new RunbookOutcome
+        {
+            RequestId = dispatch.RequestId,
+            Runbook = dispatch.Runbook,
+            Server = dispatch.Server,
+            WhatIf = dispatch.WhatIf,
+            Status = status,
+            Backend = backend,
+            StartedAt = startedAt,
+            CompletedAt = completedAt,
+        };
+    }
+
     /// <summary>Fills Before/After/Changed/Messages from a runbook's <c>{ before, after, changed, messages }</c> output.</summary>
     public static RunbookOutcome WithRunbookShape(RunbookOutcome outcome, JsonNode? output)
     {

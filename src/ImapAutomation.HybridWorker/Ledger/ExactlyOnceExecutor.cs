@@ -77,18 +77,7 @@ public sealed partial class ExactlyOnceExecutor(
     private RunbookOutcome Synthetic(RunbookDispatch dispatch, RunbookOutcomeStatus status, string message)
     {
         var now = time.GetUtcNow();
-        return new RunbookOutcome
-        {
-            RequestId = dispatch.RequestId,
-            Runbook = dispatch.Runbook,
-            Server = dispatch.Server,
-            WhatIf = dispatch.WhatIf,
-            Status = status,
-            FailureMessage = message,
-            Backend = "Ledger",
-            StartedAt = now,
-            CompletedAt = now,
-        };
+        return RunbookOutcome.For(dispatch, "Ledger", status, now, now) with { FailureMessage = message };
     }
 
     [LoggerMessage(20, LogLevel.Information, "Request {RequestId} was already completed ({Status}); re-reporting its outcome")]

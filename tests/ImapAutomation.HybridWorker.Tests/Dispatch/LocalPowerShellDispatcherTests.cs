@@ -67,6 +67,14 @@ public sealed class LocalPowerShellDispatcherTests : IDisposable
         Assert.Contains("contradicts", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ResolveScript_RelativeRoot_IsUnderTheExecutablesFolder()
+    {
+        var script = LocalPowerShellDispatcher.ResolveScript("runbooks", "Set-ImapCertificate");
+
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "runbooks", "Set-ImapCertificate.ps1"), script);
+    }
+
     public void Dispose()
     {
         _runner.Dispose();
