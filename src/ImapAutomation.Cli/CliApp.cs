@@ -13,6 +13,7 @@ internal static class CliApp
         ["generate"] = Generate.GenerateCommand.RunAsync,
         ["bench"] = Bench.XmlReaderPass.RunAsync,
         ["cards"] = Cards.CardsCommand.RunAsync,
+        ["probe"] = Probe.ProbeCommand.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -47,6 +48,7 @@ internal static class CliApp
           bench xmlreader|parse FILE               reference passes used by scripts/bench.sh
           cards sample KIND | cards render FILE.json --out card.png
                                                    write a sample Adaptive Card, or draw one as Teams shows it
+          probe HOST[:PORT] [--starttls] [--json]    Test-ImapTls: a real IMAPS/STARTTLS handshake, certificate and greeting
           help                                     show this text
         """;
 }

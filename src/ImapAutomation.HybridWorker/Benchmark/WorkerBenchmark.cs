@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Management.Automation.Runspaces;
+using System.Runtime.InteropServices;
+using System.Text;
+using ImapAutomation.HybridWorker.Concurrency;
+using ImapAutomation.HybridWorker.Dispatch;
+using ImapAutomation.HybridWorker.Ledger;
+using ImapAutomation.HybridWorker.PowerShell;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ImapAutomation.HybridWorker.Benchmark;
+
+/// <summary>
+/// <c>ImapAutomation.HybridWorker benchmark [--runs N] [--write FILE]</c>: the worker's own cost per runbook on a warm
+/// pool (ledger, locks, runner, JSON) against the same script invoked bare, and throughput for 100 requests across 10
+/// servers. Figures go to stdout and, with --write, into the hybrid worker's section of docs/benchmarks.md.
+/// </summary>
+internal static class WorkerBenchmark
+{
+    private const string Begin = "<!-- hybrid-worker:begin -->";
+    private const string End = "<!-- hybrid-worker:end -->";
+
+    private const string Script = """
+        [CmdletBinding(SupportsShouldProcess)]
+        param([Parameter(Mandatory)][string] $Server, [int] $SleepMilliseconds = 0)
+        if ($SleepMilliseconds -gt 0) { Start-Sleep -Milliseconds $SleepMilliseconds }
+        [pscustomobject]@{ before = @{ limit = 16 }; after = @{ limit = 200 }; changed = $true; messages = @("set on $Server") }
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var runs = 200;
+        string? write = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 100_000:
+                    runs = n;
+                    i++;
+                    break;
+                case "--write" when i + 1 < args.Length:
+                    write = args[++i];
+                    break;
+                default:
+                    await Console.Error.WriteLineAsync($"benchmark: unexpected '{args[i]}'. Usage: benchmark [--runs N] [--write FILE]").ConfigureAwait(false);
+                    return 1;
+            }
+        }
+
+        var folder = Directory.CreateTempSubdirectory("imapauto-bench-");
+        try
+        {
+            var catalog = Directory.CreateDirectory(Path.Combine(folder.FullName, "runbooks"));
+            await File.WriteAllTextAsync(Path.Combine(catalog.FullName, "Set-ImapConnectionLimits.ps1"), Script).ConfigureAwait(false);
+            var scriptPath = Path.Combine(catalog.FullName, "Set-ImapConnectionLimits.ps1");
+
+            var bare = MeasureBare(scriptPath, runs);
+            using var runner = new PowerShellRunbookRunner(
+                Options.Create(new PowerShellRunnerOptions { MaxRunspaces = 4 }), TimeProvider.System, NullLogger<PowerShellRunbookRunner>.Instance);
+            await runner.WarmUpAsync(4, CancellationToken.None).ConfigureAwait(false);
+            var dispatcher = new LocalPowerShellDispatcher(runner, Options.Create(new RunbookCatalogOptions { RunbookRoot = catalog.FullName }), TimeProvider.System);
+            using var gate = new ExecutionGate(4);
+            using var ledger = RequestLedger.Open(Path.Combine(folder.FullName, "ledger.jsonl"), TimeProvider.System, TimeSpan.FromDays(14));
+            var executor = new ExactlyOnceExecutor(ledger, gate, dispatcher, TimeProvider.System, NullLogger<ExactlyOnceExecutor>.Instance);
+
+            var full = new List<double>(runs);
+            for (var i = 0; i < runs; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                var outcome = await executor.ExecuteAsync(Dispatch("ex01", 0), CancellationToken.None).ConfigureAwait(false);
+                full.Add(watch.Elapsed.TotalMilliseconds);
+                if (outcome.Status != RunbookOutcomeStatus.Succeeded)
+                {
+                    throw new InvalidOperationException($"Benchmark run failed: {outcome.FailureMessage}");
+                }
+            }
+
+            const int requests = 100, servers = 10, sleep = 50;
+            var throughputWatch = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, requests)
+                .Select(i => executor.ExecuteAsync(Dispatch($"ex{i % servers:D2}", sleep), CancellationToken.None))).ConfigureAwait(false);
+            var throughputSeconds = throughputWatch.Elapsed.TotalSeconds;
+
+            var report = Report(runs, bare, full, requests, servers, sleep, throughputSeconds, runner.RunspacesCreated);
+            Console.WriteLine(report);
+            if (write is not null)
+            {
+                await WriteSectionAsync(write, report).ConfigureAwait(false);
+            }
+
+            return 0;
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static RunbookDispatch Dispatch(string server, int sleepMilliseconds) =>
+        new(Guid.NewGuid(), "Set-ImapConnectionLimits", server, new Dictionary<string, object?> { ["SleepMilliseconds"] = (long)sleepMilliseconds });
+
+    /// <summary>The same script on one open runspace with nothing around it: the runbook's own time.</summary>
+    private static List<double> MeasureBare(string scriptPath, int runs)
+    {
+        using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        runspace.Open();
+        var times = new List<double>(runs);
+        for (var i = 0; i < runs + 10; i++)
+        {
+            using var ps = System.Management.Automation.PowerShell.Create();
+            ps.Runspace = runspace;
+            var watch = Stopwatch.StartNew();
+            ps.AddCommand(scriptPath).AddParameter("Server", "ex01").Invoke();
+            if (i >= 10)
+            {
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        return times;
+    }
+
+    private static string Report(int runs, List<double> bare, List<double> full, int requests, int servers, int sleep, double seconds, int runspaces)
+    {
+        static double P(List<double> values, double q)
+        {
+            var sorted = values.Order().ToList();
+            return sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(q * sorted.Count))];
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        var overhead50 = P(full, 0.5) - P(bare, 0.5);
+        var overhead95 = P(full, 0.95) - P(bare, 0.95);
+        var text = new StringBuilder();
+        text.AppendLine(c, $"Command: `dotnet run --project src/ImapAutomation.HybridWorker -c Release -- benchmark --runs {runs} --write docs/benchmarks.md`");
+        text.AppendLine(c, $"Machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical CPU(s), .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine();
+        text.AppendLine("| measure | p50 | p95 |");
+        text.AppendLine("| --- | --- | --- |");
+        text.AppendLine(c, $"| runbook invoked bare on an open runspace (the runbook's own time) | {P(bare, 0.5):F2} ms | {P(bare, 0.95):F2} ms |");
+        text.AppendLine(c, $"| the same through the worker (ledger fsync x2, server lock, warm pool, streams, JSON) | {P(full, 0.5):F2} ms | {P(full, 0.95):F2} ms |");
+        text.AppendLine(c, $"| **worker overhead per runbook** (target under 50 ms) | **{overhead50:F2} ms** | {overhead95:F2} ms |");
+        text.AppendLine();
+        text.AppendLine(c, $"Throughput: {requests} requests across {servers} servers, each runbook sleeping {sleep} ms, 4 runspaces, one at a time per server: " +
+            $"{seconds:F2} s, {requests / seconds:F1} runbooks/s ({runspaces} runspaces opened in all). The queue's own receive/post/delete round trips are not in these figures yet.");
+        return text.ToString();
+    }
+
+    private static async Task WriteSectionAsync(string path, string report)
+    {
+        var section = $"{Begin}\n## Hybrid worker\n\n{report}{End}";
+        var existing = File.Exists(path) ? await File.ReadAllTextAsync(path).ConfigureAwait(false) : "# Benchmarks\n";
+        var start = existing.IndexOf(Begin, StringComparison.Ordinal);
+        var end = existing.IndexOf(End, StringComparison.Ordinal);
+        var updated = start >= 0 && end > start
+            ? existing[..start] + section + existing[(end + End.Length)..]
+            : existing.TrimEnd() + "\n\n" + section + "\n";
+        await File.WriteAllTextAsync(path, updated).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,57 @@
+using ImapAutomation.HybridWorker.Dispatch;
+using ImapAutomation.HybridWorker.Ledger;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ImapAutomation.HybridWorker.Tests;
+
+public sealed class HybridWorkerExtensionsTests : IDisposable
+{
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("imapauto-host-");
+
+    [Fact]
+    public async Task StartAsync_DefaultsWithALedgerPath_ResolvesTheLocalExecutionChain()
+    {
+        using var host = Build(new Dictionary<string, string?> { ["HybridWorker:LedgerPath"] = Path.Combine(_temp.FullName, "ledger.jsonl") });
+
+        await host.StartAsync();
+
+        Assert.IsType<LocalPowerShellDispatcher>(host.Services.GetRequiredService<IRunbookDispatcher>());
+        Assert.NotNull(host.Services.GetRequiredService<ExactlyOnceExecutor>());
+        Assert.True(File.Exists(Path.Combine(_temp.FullName, "ledger.jsonl")));
+        await host.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("HybridWorker:MaxConcurrency", "0", "MaxConcurrency")]
+    [InlineData("HybridWorker:PowerShell:MaxRunspaces", "500", "MaxRunspaces")]
+    [InlineData("HybridWorker:Catalog:ServerParameterName", "Server; rm", "ServerParameterName")]
+    [InlineData("HybridWorker:Backend", "AzureAutomation", "SubscriptionId")]
+    public async Task StartAsync_InvalidSetting_FailsNamingIt(string key, string value, string expected)
+    {
+        using var host = Build(new Dictionary<string, string?>
+        {
+            ["HybridWorker:LedgerPath"] = Path.Combine(_temp.FullName, "ledger.jsonl"), [key] = value,
+        });
+
+        var error = await Record.ExceptionAsync(() => host.StartAsync());
+
+        // One bad setting can surface through two validators (the Azure Automation check reads the worker options too).
+        var failures = error is AggregateException all ? all.InnerExceptions : [error!];
+        Assert.All(failures, e => Assert.IsType<OptionsValidationException>(e));
+        Assert.Contains(expected, failures[0].Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _temp.Delete(recursive: true);
+
+    private static IHost Build(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHybridWorkerExecution();
+        return builder.Build();
+    }
+}
