@@ -16,8 +16,6 @@ param evaluationFrequency string = 'PT5M'
 
 param windowSize string = 'PT5M'
 
-var imapProviders = '"MSExchangeIMAP4", "MSExchangeIMAP4BE"'
-
 // name: the rule; kind: the IncidentKind it feeds; threshold: events per window per server that fire it.
 var signals = [
   {
@@ -34,7 +32,7 @@ var signals = [
     description: 'MSExchangeIMAP4 1102 / 2007: IMAP has no usable TLS certificate (clients get "BYE Connection is closed. 14").'
     severity: 1
     threshold: 1
-    query: 'Event\n| where EventLog == "Application" and Source in (${imapProviders}) and EventID in (1102, 2007)\n| project TimeGenerated, Computer, EventID'
+    query: 'Event\n| where EventLog == "Application" and Source in ("MSExchangeIMAP4", "MSExchangeIMAP4BE") and EventID in (1102, 2007)\n| project TimeGenerated, Computer, EventID'
   }
   {
     name: 'imap-connection-limit'
@@ -42,7 +40,7 @@ var signals = [
     description: 'MSExchangeIMAP4 1009 / 1101 / 1103: IMAP connection limits reached.'
     severity: 2
     threshold: 5
-    query: 'Event\n| where EventLog == "Application" and Source in (${imapProviders}) and EventID in (1009, 1101, 1103)\n| project TimeGenerated, Computer, EventID'
+    query: 'Event\n| where EventLog == "Application" and Source in ("MSExchangeIMAP4", "MSExchangeIMAP4BE") and EventID in (1009, 1101, 1103)\n| project TimeGenerated, Computer, EventID'
   }
 ]
 
