@@ -32,8 +32,10 @@ param resourceGroupName string = ''
 @description('Principal id of whoever runs the deployment (azd sets AZURE_PRINCIPAL_ID); gets Key Vault Secrets Officer.')
 param principalId string = ''
 
-@description('Azure Arc machine resource ids of the Exchange servers whose events are collected.')
-param exchangeArcMachineIds array = []
+// A comma-separated string rather than an array: azd passes environment values into main.parameters.json as
+// strings and converts only booleans and numbers, so an array parameter could not be set with `azd env set`.
+@description('Azure Arc machine resource ids of the Exchange servers whose events are collected, separated by commas.')
+param exchangeArcMachineIds string = ''
 
 @description('Principal (object) id of the hybrid worker\'s identity: the Arc machine identity of its server or a service principal.')
 param hybridWorkerPrincipalId string = ''
@@ -94,6 +96,8 @@ var secretNames = {
   signingKeyPrevious: 'runbook-signing-key-previous'
   teamsWorkflowUrl: 'teams-workflow-url'
 }
+
+var arcMachineIds = filter(map(split(exchangeArcMachineIds, ','), id => trim(id)), id => !empty(id))
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -236,7 +240,7 @@ module eventCollection 'app/event-collection.bicep' = {
 // One association per Exchange server, in the machine's own subscription and resource group:
 // /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.HybridCompute/machines/{name}
 module associations 'app/dcr-association.bicep' = [
-  for (machineId, i) in exchangeArcMachineIds: {
+  for (machineId, i) in arcMachineIds: {
     name: 'dcr-association-${i}'
     scope: resourceGroup(split(machineId, '/')[2], split(machineId, '/')[4])
     params: {

@@ -61,10 +61,11 @@ public sealed class EventCollectionTests(CompiledTemplateFixture fixture)
         var main = fixture.Template;
         var deployment = main.Resources.Single(r => r["name"]?.ToString() == "[format('dcr-association-{0}', copyIndex())]");
 
-        Assert.Equal("[length(parameters('exchangeArcMachineIds'))]", deployment["copy"]?["count"]?.ToString());
-        Assert.Equal("[split(parameters('exchangeArcMachineIds')[copyIndex()], '/')[2]]", deployment["subscriptionId"]?.ToString());
-        Assert.Equal("[split(parameters('exchangeArcMachineIds')[copyIndex()], '/')[4]]", deployment["resourceGroup"]?.ToString());
-        Assert.Equal("array", main.Parameters["exchangeArcMachineIds"]?["type"]?.ToString());
+        Assert.Equal("[length(variables('arcMachineIds'))]", deployment["copy"]?["count"]?.ToString());
+        Assert.Equal("[split(variables('arcMachineIds')[copyIndex()], '/')[2]]", deployment["subscriptionId"]?.ToString());
+        Assert.Equal("[split(variables('arcMachineIds')[copyIndex()], '/')[4]]", deployment["resourceGroup"]?.ToString());
+        Assert.Equal("[last(split(variables('arcMachineIds')[copyIndex()], '/'))]", deployment["properties"]?["parameters"]?["machineName"]?["value"]?.ToString());
+        Assert.Contains("split(parameters('exchangeArcMachineIds'), ',')", main.Variables["arcMachineIds"]?.ToString(), StringComparison.Ordinal);
         var (_, association) = main.AllResourcesOfType("Microsoft.Insights/dataCollectionRuleAssociations").Single();
         Assert.Contains("Microsoft.HybridCompute/machines", association["scope"]!.ToString(), StringComparison.Ordinal);
     }
