@@ -71,12 +71,7 @@ param teamsWorkflowUrl string = ''
 var storageNames = {
   requestsQueue: 'runbook-requests'
   resultsQueue: 'runbook-results'
-  inboundQueue: 'inbound-events'
   requestsPoisonQueue: 'runbook-requests-poison'
-  resultsPoisonQueue: 'runbook-results-poison'
-  inboundPoisonQueue: 'inbound-events-poison'
-  incidentsTable: 'Incidents'
-  ledgerTable: 'Ledger'
 }
 // The poison queues are created up front: then no identity needs the right to create queues at run time.
 var queueNames = [
