@@ -28,7 +28,7 @@ public sealed class BicepCliTests(CompiledTemplateFixture fixture)
     [Fact]
     public async Task Lint_FileWithUnusedParameter_IsCaughtByTheRepositoryRules()
     {
-        // infra/bicepconfig.json raises the rules that matter to errors; a file under infra/ that breaks one must fail.
+        // infra/bicepconfig.json raises the rules that matter to errors; a file that breaks one must fail.
         var run = await LintProbeAsync("param unused string\n");
 
         Assert.NotEqual(0, run.ExitCode);
@@ -50,18 +50,20 @@ public sealed class BicepCliTests(CompiledTemplateFixture fixture)
         Assert.Contains(run.Diagnostics, d => d.Contains("Error outputs-should-not-contain-secrets", StringComparison.Ordinal));
     }
 
-    /// <summary>Lints a throw-away file placed under infra/ so that infra/bicepconfig.json applies to it.</summary>
+    /// <summary>Lints a throw-away file in a temp folder beside a copy of infra/bicepconfig.json (the rules under test).</summary>
     private static async Task<BicepRun> LintProbeAsync(string content)
     {
-        var probe = RepoPaths.InRoot("infra", $"lint-probe-{Guid.NewGuid():N}.bicep");
-        await File.WriteAllTextAsync(probe, content);
+        var folder = Directory.CreateTempSubdirectory("imapauto-lint-probe-").FullName;
         try
         {
+            File.Copy(RepoPaths.InRoot("infra", "bicepconfig.json"), Path.Combine(folder, "bicepconfig.json"));
+            var probe = Path.Combine(folder, "probe.bicep");
+            await File.WriteAllTextAsync(probe, content);
             return await BicepCli.RunAsync(["lint", probe], CancellationToken.None);
         }
         finally
         {
-            File.Delete(probe);
+            Directory.Delete(folder, recursive: true);
         }
     }
 }
