@@ -192,6 +192,10 @@ public sealed class EvtxReader
     }
 
     /// <summary>Checks the chunk's checksums and returns where its record data ends.</summary>
+    /// <remarks>
+    /// The free-space offset is used even when the header checksum fails, as long as it lies inside the chunk:
+    /// beyond it lie stale records from before the chunk was reused, which must not be read as current events.
+    /// </remarks>
     private int ChunkDataEnd(byte[] chunk, int length, int index, long fileOffset)
     {
         var crc = new Crc32();
@@ -199,29 +203,31 @@ public sealed class EvtxReader
         crc.Append(chunk.AsSpan(128, ChunkHeaderSize - 128));
         var expected = BinaryPrimitives.ReadUInt32LittleEndian(chunk.AsSpan(124));
         var actual = crc.GetCurrentHashAsUInt32();
-        var freeSpace = BinaryPrimitives.ReadUInt32LittleEndian(chunk.AsSpan(48));
         if (expected != actual)
         {
-            // The header (and so its free-space offset) cannot be trusted: read records until the frames stop.
             Report(EvtxProblemKind.ChunkChecksum, index, fileOffset + 124, $"chunk header CRC32 0x{expected:x8} does not match the computed 0x{actual:x8}; reading its records anyway");
-            return length;
         }
 
-        if (freeSpace < ChunkHeaderSize || freeSpace > length)
+        var freeSpace = BinaryPrimitives.ReadUInt32LittleEndian(chunk.AsSpan(48));
+        if (freeSpace < ChunkHeaderSize || freeSpace > ChunkSize)
         {
-            Report(EvtxProblemKind.ChunkChecksum, index, fileOffset + 48, $"free space offset 0x{freeSpace:x} is outside the chunk; reading up to the end of the data");
+            Report(EvtxProblemKind.ChunkChecksum, index, fileOffset + 48, $"free space offset 0x{freeSpace:x} is outside the chunk; reading records up to the end of the data");
             return length;
         }
 
-        var dataEnd = (int)freeSpace;
+        if (freeSpace > length)
+        {
+            return length; // Truncated: already reported.
+        }
+
         var expectedData = BinaryPrimitives.ReadUInt32LittleEndian(chunk.AsSpan(52));
-        var actualData = Crc32.HashToUInt32(chunk.AsSpan(ChunkHeaderSize, dataEnd - ChunkHeaderSize));
+        var actualData = Crc32.HashToUInt32(chunk.AsSpan(ChunkHeaderSize, (int)freeSpace - ChunkHeaderSize));
         if (expectedData != actualData)
         {
             Report(EvtxProblemKind.ChunkChecksum, index, fileOffset + 52, $"record data CRC32 0x{expectedData:x8} does not match the computed 0x{actualData:x8}; reading its records anyway");
         }
 
-        return dataEnd;
+        return (int)freeSpace;
     }
 
     private static bool IsRecordFrame(byte[] chunk, int pos, int size, int dataEnd) =>
