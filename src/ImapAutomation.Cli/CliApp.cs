@@ -9,6 +9,8 @@ internal static class CliApp
     /// <summary>One line per command; each command lives in its own folder and reads its own options.</summary>
     private static readonly Dictionary<string, Func<CliContext, Task<int>>> Commands = new(StringComparer.Ordinal)
     {
+        ["bench"] = Bench.BenchCommand.RunAsync,
+        ["evtx"] = Evtx.EvtxCommand.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -39,6 +41,8 @@ internal static class CliApp
 
         Commands:
           triage [--json] [--window 30m] PATH...   diagnose Exchange IMAP/TLS failures from exported events and logs
+          evtx FILE...                             print the events of .evtx files as Windows Event XML
+          bench evtx [--large-mb N] [--write FILE] time the EVTX reader against libevtx's evtxexport
           help                                     show this text
         """;
 }
