@@ -11,9 +11,10 @@ internal static class CliApp
     {
         ["triage"] = Triage.TriageCommand.RunAsync,
         ["generate"] = Generate.GenerateCommand.RunAsync,
-        ["bench"] = Bench.XmlReaderPass.RunAsync,
+        ["bench"] = Bench.BenchCommand.RunAsync,
         ["cards"] = Cards.CardsCommand.RunAsync,
         ["probe"] = Probe.ProbeCommand.RunAsync,
+        ["evtx"] = Evtx.EvtxCommand.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -45,10 +46,12 @@ internal static class CliApp
         Commands:
           triage [--json] [--window 30m] PATH...   diagnose Exchange IMAP/TLS failures from exported events and logs
           generate --events N [--servers S] [--seed X] [--out FILE]   write a reproducible event storm (Event XML)
-          bench xmlreader|parse FILE               reference passes used by scripts/bench.sh
+          evtx FILE...                             print the events of .evtx files as Windows Event XML
+          probe HOST[:PORT] [--starttls] [--json]  Test-ImapTls: a real IMAPS/STARTTLS handshake, certificate and greeting
           cards sample KIND | cards render FILE.json --out card.png
                                                    write a sample Adaptive Card, or draw one as Teams shows it
-          probe HOST[:PORT] [--starttls] [--json]    Test-ImapTls: a real IMAPS/STARTTLS handshake, certificate and greeting
+          bench xmlreader|parse FILE               reference passes used by scripts/bench.sh
+          bench evtx [--large-mb N] [--write FILE] time the EVTX reader against libevtx's evtxexport
           help                                     show this text
         """;
 }
