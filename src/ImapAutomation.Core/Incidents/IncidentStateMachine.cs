@@ -59,7 +59,8 @@ internal sealed class IncidentStateMachine(PolicyOptions policy, RunbookRequestS
     public void Ingest(IncidentWork work, IReadOnlyList<DetectionRecord> detections, IncidentFacts? facts)
     {
         var incident = work.Incident;
-        var fresh = detections.Where(d => !incident.RecentDetections.Contains(Fingerprint(d))).ToList();
+        var seen = new HashSet<string>(incident.RecentDetections, StringComparer.Ordinal);
+        var fresh = detections.Where(d => seen.Add(Fingerprint(d))).ToList();
         if (fresh.Count == 0)
         {
             work.Ignored = "detection already counted (redelivered)";
