@@ -9,6 +9,7 @@ internal static class CliApp
     /// <summary>One line per command; each command lives in its own folder and reads its own options.</summary>
     private static readonly Dictionary<string, Func<CliContext, Task<int>>> Commands = new(StringComparer.Ordinal)
     {
+        ["bench"] = Bench.BenchIncidentsCommand.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -39,6 +40,7 @@ internal static class CliApp
 
         Commands:
           triage [--json] [--window 30m] PATH...   diagnose Exchange IMAP/TLS failures from exported events and logs
+          bench incidents --connection-string CS   measure incident writes/s and storm amplification (scripts/bench-incidents.sh)
           help                                     show this text
         """;
 }
