@@ -48,7 +48,7 @@ internal static class BenchIncidentsCommand
 
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"Command: `scripts/bench-incidents.sh` (= `imapauto bench incidents --ingests {ingests} --storm-events {stormEvents}` against a private Azurite 3.37.0 on loopback)");
-        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}; run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}; load average at start {LoadAverage()}; run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
         report.AppendLine();
         report.AppendLine("| writers | incidents | ingest calls | incident writes | conflicts retried | seconds | incident updates/s |");
         report.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -143,6 +143,10 @@ internal static class BenchIncidentsCommand
         new($"ex{incident:D2}.bench.example", IncidentKind.ImapCertificateBinding, events, start.AddSeconds(minute), start.AddSeconds(minute + 1),
             [new EvidenceItem("MSExchangeIMAP4", 1102, events)],
             [RunbookNames.GetImapDiagnostics, RunbookNames.SetImapCertificate, RunbookNames.RestartImapServices]);
+
+    /// <summary>The machine is shared: the 1-minute load average says how much else was running.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     private static Dictionary<string, string>? ParseOptions(string[] args)
     {
