@@ -137,7 +137,7 @@ internal static class BenchIncidentsCommand
             | {events} | {detections} | {changes.Sum(c => c.Writes)} | {messages} | {notifications} | {incident.GetInt64("EventCount")} | {clock.Elapsed.TotalSeconds:F1} |
 
             Incident writes per writer per second: {changes.Sum(c => c.Writes) / (double)StormWriters / clock.Elapsed.TotalSeconds:F2}
-            (the batcher allows at most one per {rig.Policy.CounterFlushInterval.TotalSeconds:F0} s per incident and process, so writes grow with
+            (the first write of a quiet incident is immediate, then at most one per {rig.Policy.CounterFlushInterval.TotalSeconds:F0} s per incident and process, so writes grow with
             incidents, instances and time, not with events). The 1- and 8-writer rows above are unbatched `IngestAsync` calls
             on {Incidents} incidents: every call is one read and one ETag transaction; "conflicts retried" are the lost races.
 
