@@ -59,4 +59,25 @@ public sealed class IncidentConcurrencyTests(AzuriteFixture azurite)
         Assert.Equal(Rounds, notifications.Count(n => n.Kind == NotificationKind.RemediationQueued));
         Assert.Equal(Rounds * 2, h.Incidents.Query<Azure.Data.Tables.TableEntity>("RowKey ge 'timeline~' and RowKey lt 'timeline~~'").Count());
     }
+
+    [Fact]
+    public async Task ApplyResultAsync_SameResultFromEightInstancesAtOnce_AppliedOnceNextStepQueuedOnce()
+    {
+        var h = await CreateAsync(azurite);
+        var id = IncidentIds.For("ex01", IncidentKind.ImapCertificateBinding);
+        await h.Engine.IngestAsync(Storm("ex01", IncidentKind.ImapCertificateBinding), CancellationToken.None);
+        var first = Assert.Single(await h.DrainQueueAsync());
+        var json = ImapAutomation.Core.Contracts.RunbookContract.Serialize(Result(first.RequestId));
+        var engines = Enumerable.Range(0, Writers).Select(_ => h.NewEngine()).ToArray();
+
+        var changes = await Task.WhenAll(engines.Select(e => Task.Run(() => e.ApplyResultAsync(json, CancellationToken.None))));
+
+        Assert.Single(changes, c => c.Ignored is null);
+        var next = Assert.Single(await h.DrainQueueAsync());
+        Assert.Equal(RunbookNames.SetImapCertificate, next.Runbook);
+        var timeline = await h.TimelineAsync(id);
+        Assert.Single(timeline, e => e.What == "result");
+        Assert.Single(timeline, e => e.What == "queued" && e.Detail!.StartsWith(RunbookNames.SetImapCertificate, StringComparison.Ordinal));
+        Assert.Equal(1, (await h.IncidentAsync(id)).CurrentStep);
+    }
 }
