@@ -6,6 +6,8 @@ internal static class BenchCommand
     public const string Usage = """
         Usage: imapauto bench xmlreader|parse FILE
           Reference passes used by scripts/bench.sh: a plain XmlReader pass, or the signal parser alone.
+        Usage: imapauto bench incidents --connection-string CS [--ingests N] [--storm-events N] [--output FILE]
+          Incident writes per second with 1 and 8 writers and a storm's amplification (scripts/bench-incidents.sh).
         Usage: imapauto bench evtx [--corpus DIR] [--large-mb N] [--runs N] [--write FILE]
           Reads every .evtx under DIR (default: ../shared/corpora beside the repository) and a large file built from
           their chunks, with ImapAutomation's reader and with libevtx's evtxexport, and prints records/s and MB/s.
@@ -17,6 +19,11 @@ internal static class BenchCommand
         if (context.Args.Length > 0 && context.Args[0] is "xmlreader" or "parse")
         {
             return await XmlReaderPass.RunAsync(context).ConfigureAwait(false);
+        }
+
+        if (context.Args.Length > 0 && context.Args[0] == "incidents")
+        {
+            return await BenchIncidentsCommand.RunAsync(context).ConfigureAwait(false);
         }
 
         if (context.Args.Length == 0 || context.Args[0] != "evtx")
