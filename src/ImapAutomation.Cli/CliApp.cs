@@ -9,6 +9,7 @@ internal static class CliApp
     /// <summary>One line per command; each command lives in its own folder and reads its own options.</summary>
     private static readonly Dictionary<string, Func<CliContext, Task<int>>> Commands = new(StringComparer.Ordinal)
     {
+        ["triage"] = Triage.TriageCommand.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)

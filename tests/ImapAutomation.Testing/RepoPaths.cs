@@ -13,8 +13,23 @@ public static class RepoPaths
     /// <summary>The npm packages pinned in tools/node (Azurite, the Adaptive Cards renderer).</summary>
     public static string NodeModules => Path.Combine(Root, "tools", "node", "node_modules");
 
-    /// <summary>The read-only material beside the repository (../shared), if it is there.</summary>
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+    /// <summary>The read-only material beside the repository (../shared), or beside a folder above it (a worktree in ../wt/NAME).</summary>
+    public static string Shared => LazyShared.Value;
+
+    private static readonly Lazy<string> LazyShared = new(() =>
+    {
+        var beside = Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+        for (var dir = new DirectoryInfo(Root).Parent; dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared");
+            if (Directory.Exists(Path.Combine(candidate, "corpora")))
+            {
+                return candidate;
+            }
+        }
+
+        return beside;
+    });
 
     public static string InRoot(params string[] parts) => Path.Combine([Root, .. parts]);
 

@@ -14,10 +14,12 @@ public sealed record Detection(
     IReadOnlyList<string> Plan);
 
 /// <summary>Events of one source and ID folded into a detection; TLS fields only for Schannel alerts.</summary>
+/// <remarks><c>ErrorState</c> is Schannel's undocumented internal state, kept raw; <c>SspiError</c> is Microsoft's mapping of the alert.</remarks>
 public sealed record EvidenceItem(
     string Source,
     int EventId,
     long Count,
     int? TlsAlert = null,
     string? TlsAlertName = null,
-    string? ErrorState = null);
+    string? ErrorState = null,
+    string? SspiError = null);

@@ -1,0 +1,182 @@
+using ImapAutomation.Core.Catalog;
+using ImapAutomation.Core.Signals;
+
+namespace ImapAutomation.Core.Detection;
+
+/// <summary>
+/// Folds events into one <see cref="Detection"/> per (server, kind) per correlation window. Incremental: feed events
+/// in batches with <see cref="Add"/>, take the windows that have closed with <see cref="TakeCompleted"/>, and the
+/// rest with <see cref="TakeAll"/>. Memory grows with servers and windows, not with events.
+/// </summary>
+/// <remarks>
+/// Windows are tumbling and aligned to the Unix epoch, so the result does not depend on arrival order. An event that
+/// arrives for a window already taken starts that window again; the incident engine deduplicates such repeats.
+/// </remarks>
+public sealed class DetectionCorrelator
+{
+    private readonly TimeSpan _window;
+    private readonly Dictionary<(string Server, long Start), Bucket> _buckets = [];
+
+    public DetectionCorrelator(DetectionOptions? options = null)
+    {
+        _window = (options ?? new DetectionOptions()).Window;
+        if (_window <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _window, "the correlation window must be positive");
+        }
+    }
+
+    /// <summary>Events seen (alert records count as many events as they report).</summary>
+    public long EventsSeen { get; private set; }
+
+    /// <summary>Events no rule uses: counted, not acted on.</summary>
+    public long EventsIgnored { get; private set; }
+
+    public void Add(SignalEvent signal)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        EventsSeen += signal.Count;
+        var kind = DetectionRules.Classify(signal);
+        if (kind == SignalKind.Other)
+        {
+            EventsIgnored += signal.Count;
+            return;
+        }
+
+        var server = signal.Server.Trim().ToLowerInvariant();
+        var start = WindowStart(signal.Time);
+        if (!_buckets.TryGetValue((server, start), out var bucket))
+        {
+            bucket = new Bucket(server);
+            _buckets.Add((server, start), bucket);
+        }
+
+        bucket.Add(kind, signal);
+    }
+
+    /// <summary>Detections of every window that ended at or before <paramref name="watermark"/>, removed from the correlator.</summary>
+    public IReadOnlyList<Detection> TakeCompleted(DateTimeOffset watermark) =>
+        Take(key => new DateTimeOffset(key.Start, TimeSpan.Zero) + _window <= watermark);
+
+    /// <summary>Detections of every window, closed or not; the correlator is empty afterwards.</summary>
+    public IReadOnlyList<Detection> TakeAll() => Take(_ => true);
+
+    private List<Detection> Take(Func<(string Server, long Start), bool> predicate)
+    {
+        var keys = _buckets.Keys.Where(predicate).OrderBy(k => k.Server, StringComparer.Ordinal).ThenBy(k => k.Start).ToList();
+        var result = new List<Detection>();
+        foreach (var key in keys)
+        {
+            result.AddRange(_buckets[key].ToDetections());
+            _buckets.Remove(key);
+        }
+
+        return result;
+    }
+
+    private long WindowStart(DateTimeOffset time)
+    {
+        var sinceEpoch = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var offset = sinceEpoch % _window.Ticks;
+        if (offset < 0)
+        {
+            offset += _window.Ticks;
+        }
+
+        return time.UtcTicks - offset;
+    }
+
+    private sealed class Aggregate(DateTimeOffset time)
+    {
+        public long Count { get; set; }
+
+        public DateTimeOffset First { get; set; } = time;
+
+        public DateTimeOffset Last { get; set; } = time;
+
+        public void Add(SignalEvent e)
+        {
+            Count += e.Count;
+            First = e.Time < First ? e.Time : First;
+            Last = e.Time > Last ? e.Time : Last;
+        }
+    }
+
+    private readonly record struct EvidenceKey(SignalKind Kind, string Source, int EventId, int? Alert, string? State);
+
+    private sealed class Bucket(string server)
+    {
+        private readonly Dictionary<EvidenceKey, Aggregate> _evidence = [];
+
+        public void Add(SignalKind kind, SignalEvent e)
+        {
+            EvidenceKey key;
+            if (kind == SignalKind.Schannel36888)
+            {
+                var (alert, state) = DetectionRules.TlsAlertOf(e);
+                key = new EvidenceKey(kind, DetectionRules.SchannelProvider, e.EventId, alert, state);
+            }
+            else
+            {
+                key = new EvidenceKey(kind, CanonicalSource(kind, e.Provider), e.EventId, null, null);
+            }
+
+            if (!_evidence.TryGetValue(key, out var aggregate))
+            {
+                aggregate = new Aggregate(e.Time);
+                _evidence.Add(key, aggregate);
+            }
+
+            aggregate.Add(e);
+        }
+
+        public IEnumerable<Detection> ToDetections()
+        {
+            var hasCertificate = _evidence.Keys.Any(k => k.Kind == SignalKind.ImapCertificate);
+            var byIncident = _evidence
+                .GroupBy(pair => pair.Key.Kind switch
+                {
+                    SignalKind.ImapCertificate => IncidentKind.ImapCertificateBinding,
+                    // Schannel 36888 beside IMAP certificate errors is a symptom of the missing binding, not its own incident.
+                    SignalKind.Schannel36888 => hasCertificate ? IncidentKind.ImapCertificateBinding : IncidentKind.TlsHandshakeFailure,
+                    SignalKind.ProxyNotAuthenticated => IncidentKind.ImapProxyAuthFailure,
+                    _ => IncidentKind.ImapConnectionLimit,
+                })
+                .OrderBy(g => g.Key);
+            foreach (var group in byIncident)
+            {
+                var items = group
+                    .OrderBy(p => p.Key.Kind == SignalKind.Schannel36888 ? 1 : 0)
+                    .ThenBy(p => p.Key.Source, StringComparer.Ordinal)
+                    .ThenBy(p => p.Key.EventId)
+                    .ThenByDescending(p => p.Value.Count)
+                    .ThenBy(p => p.Key.Alert)
+                    .ThenBy(p => p.Key.State, StringComparer.Ordinal)
+                    .ToList();
+                var evidence = items.Select(p => new EvidenceItem(
+                    p.Key.Source,
+                    p.Key.EventId,
+                    p.Value.Count,
+                    p.Key.Alert,
+                    p.Key.Alert is { } a ? TlsAlerts.Name(a) : null,
+                    p.Key.State,
+                    p.Key.Alert is { } b ? TlsAlerts.SspiError(b) : null)).ToList();
+                yield return new Detection(
+                    server,
+                    group.Key,
+                    items.Sum(p => p.Value.Count),
+                    items.Min(p => p.Value.First),
+                    items.Max(p => p.Value.Last),
+                    evidence,
+                    DetectionRules.PlanFor(group.Key));
+            }
+        }
+
+        private static string CanonicalSource(SignalKind kind, string provider) => kind switch
+        {
+            SignalKind.ProxyNotAuthenticated => SignalEvent.ImapProtocolLogProvider,
+            _ when string.Equals(provider, "MSExchangeIMAP4BE", StringComparison.OrdinalIgnoreCase) => "MSExchangeIMAP4BE",
+            _ => "MSExchangeIMAP4",
+        };
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ImapAutomation.Core.Signals;
+
+/// <summary>Limits that keep hostile input from costing more than a bounded amount of memory and work.</summary>
+public sealed class SignalReaderOptions
+{
+    /// <summary>One Windows event (from <c>&lt;Event</c> to <c>&lt;/Event&gt;</c>) may not exceed this many characters.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxEventChars { get; set; } = 1024 * 1024;
+
+    /// <summary>Element nesting allowed inside one event or one EventData fragment; real events use 4.</summary>
+    [Range(4, 256)]
+    public int MaxDepth { get; set; } = 32;
+
+    /// <summary>JSON payloads are read whole; Log Analytics caps a query response at 64 MB.</summary>
+    [Range(1024, int.MaxValue)]
+    public long MaxJsonBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>One CSV record (a quoted field may span lines) may not exceed this many characters.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxCsvRecordChars { get; set; } = 1024 * 1024;
+
+    internal static SignalReaderOptions Default { get; } = new();
+}
