@@ -8,4 +8,5 @@ public static class StorageNames
     public const string InboundQueue = "inbound-events";
     public const string IncidentsTable = "Incidents";
     public const string LedgerTable = "Ledger";
+    public const string CheckpointsTable = "Checkpoints";
 }

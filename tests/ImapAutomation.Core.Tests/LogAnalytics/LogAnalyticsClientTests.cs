@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Azure;
-using Azure.Core;
 using Azure.Core.Pipeline;
 using ImapAutomation.Core.LogAnalytics;
 using ImapAutomation.Testing;
@@ -187,14 +186,4 @@ public sealed class LogAnalyticsClientTests : IAsyncLifetime
 
     private static string Sample(string name) =>
         File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "LogAnalytics", "WireSamples", name));
-
-    /// <summary>Entra ID cannot be reached here; the token's content is irrelevant to the wire format.</summary>
-    private sealed class StaticTokenCredential : TokenCredential
-    {
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            new("token-for-" + string.Join(' ', requestContext.Scopes), DateTimeOffset.UtcNow.AddHours(1));
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            new(GetToken(requestContext, cancellationToken));
-    }
 }
