@@ -1,0 +1,389 @@
+using Azure.Data.Tables;
+using ImapAutomation.Core.Catalog;
+using ImapAutomation.Core.Contracts;
+using ImapAutomation.Core.Outbox;
+using ImapAutomation.Core.Policy;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using DetectionRecord = ImapAutomation.Core.Detection.Detection;
+
+namespace ImapAutomation.Core.Incidents;
+
+/// <summary>
+/// Turns detections, approvals and runbook results into durable incidents and signed runbook requests.
+/// Every call reads the incident row, decides on a copy, and commits row, timeline, outbox and server lock in one
+/// transaction conditioned on the row's ETag; a conflict re-reads and decides again. Only the writer whose
+/// transaction committed sends requests and gets notifications, so a storm from many instances yields one of each.
+/// </summary>
+public sealed partial class IncidentEngine
+{
+    private const int MaxConflicts = 200;
+
+    private readonly IncidentStore _store;
+    private readonly IncidentStateMachine _machine;
+    private readonly DagLocks _dags;
+    private readonly FleetBreaker _breaker;
+    private readonly RequestLedger _ledger;
+    private readonly RunbookRequestDispatcher _dispatcher;
+    private readonly PolicyOptions _policy;
+    private readonly TimeProvider _time;
+    private readonly ILogger<IncidentEngine> _logger;
+
+    public IncidentEngine(
+        TableClient incidents,
+        RequestLedger ledger,
+        RunbookRequestDispatcher dispatcher,
+        RunbookRequestSigner signer,
+        IOptions<PolicyOptions> policy,
+        TimeProvider timeProvider,
+        ILogger<IncidentEngine> logger)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        _store = new IncidentStore(incidents);
+        _policy = policy.Value;
+        _machine = new IncidentStateMachine(_policy, signer);
+        _dags = new DagLocks(incidents);
+        _breaker = new FleetBreaker(incidents, _policy);
+        _ledger = ledger;
+        _dispatcher = dispatcher;
+        _time = timeProvider;
+        _logger = logger;
+    }
+
+    public Task<IncidentChange> IngestAsync(DetectionRecord detection, CancellationToken cancellationToken) =>
+        IngestAsync([detection], cancellationToken);
+
+    /// <summary>Folds detections of one server and kind into its incident in one write (the batcher's entry point).</summary>
+    public async Task<IncidentChange> IngestAsync(IReadOnlyList<DetectionRecord> detections, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(detections);
+        if (detections.Count == 0)
+        {
+            return new(null, [], [], 0, 0, "no detections");
+        }
+
+        foreach (var detection in detections)
+        {
+            if (IncidentStateMachine.CheckDetection(detection) is { } problem)
+            {
+                LogDetectionRejected(problem);
+                return new(null, [], [], 0, 0, "detection rejected: " + problem);
+            }
+        }
+
+        var server = detections[0].Server.ToLowerInvariant();
+        var kind = detections[0].Kind;
+        if (detections.Any(d => !string.Equals(d.Server, server, StringComparison.OrdinalIgnoreCase) || d.Kind != kind))
+        {
+            throw new ArgumentException("A batch holds detections of one server and kind.", nameof(detections));
+        }
+
+        return await MutateAsync(server, kind, create: true, (work, facts) => _machine.Ingest(work, detections, facts), cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<IncidentChange> ApproveAsync(string incidentId, string approverUpn, CancellationToken cancellationToken)
+    {
+        if (!ParameterValidator.IsPrincipal(approverUpn) || approverUpn == IncidentStateMachine.System)
+        {
+            return Task.FromResult(new IncidentChange(null, [], [], 0, 0, $"approver {ParameterValidator.Show(approverUpn)} is not a UPN"));
+        }
+
+        return WithIncident(incidentId, (server, kind) =>
+            MutateAsync(server, kind, create: false, (work, facts) => _machine.Approve(work, approverUpn, facts), cancellationToken));
+    }
+
+    public Task<IncidentChange> RejectAsync(string incidentId, string approverUpn, string? reason, CancellationToken cancellationToken)
+    {
+        if (!ParameterValidator.IsPrincipal(approverUpn) || approverUpn == IncidentStateMachine.System)
+        {
+            return Task.FromResult(new IncidentChange(null, [], [], 0, 0, $"approver {ParameterValidator.Show(approverUpn)} is not a UPN"));
+        }
+
+        var bounded = reason is { Length: > 500 } ? reason[..500] : reason;
+        return WithIncident(incidentId, (server, kind) =>
+            MutateAsync(server, kind, create: false, (work, _) => IncidentStateMachine.Reject(work, approverUpn, bounded), cancellationToken));
+    }
+
+    /// <summary>Reads a <c>runbook-results</c> message and applies it at most once; anything else is recorded and ignored.</summary>
+    public async Task<IncidentChange> ApplyResultAsync(string json, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var parsed = RunbookContract.ParseResult(json);
+        if (parsed.Value is null)
+        {
+            await _ledger.RecordIgnoredResultAsync("malformed", parsed.Reason!, json, cancellationToken).ConfigureAwait(false);
+            return new(null, [], [], 1, 0, parsed.Reason);
+        }
+
+        return await ApplyResultAsync(parsed.Value, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IncidentChange> ApplyResultAsync(RunbookResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var row = await _ledger.ReadAsync(result.RequestId, cancellationToken).ConfigureAwait(false);
+        var status = RequestLedger.Status(row);
+        if (status is LedgerStatus.Unknown or LedgerStatus.Completed)
+        {
+            var reason = status == LedgerStatus.Unknown ? "result for an unknown request" : "result for an already completed request";
+            await _ledger.RecordIgnoredResultAsync(result.RequestId, reason, RunbookContract.Serialize(result), cancellationToken).ConfigureAwait(false);
+            LogResultIgnored(result.RequestId, reason);
+            return new(null, [], [], 1, 0, reason);
+        }
+
+        var server = row!.GetString("IncidentPartition");
+        var kind = Enum.Parse<IncidentKind>(row.GetString("IncidentRow")["incident~".Length..]);
+        var change = await MutateAsync(server, kind, create: false, (work, facts) => _machine.ApplyResult(work, result, facts), cancellationToken).ConfigureAwait(false);
+        await _ledger.MarkCompletedAsync(result.RequestId, result.Status.ToString(), cancellationToken).ConfigureAwait(false);
+        return change;
+    }
+
+    /// <summary>The timer's pass: time out lost requests, move waiting incidents on, send undelivered outbox rows.</summary>
+    public async Task<int> TickAsync(CancellationToken cancellationToken)
+    {
+        var touched = 0;
+        var active = new List<(string Server, IncidentKind Kind)>();
+        await foreach (var row in _store.Table.QueryAsync<TableEntity>(
+            "RowKey gt 'incident~' and RowKey lt 'incident~~'", select: ["Server", "Kind", "State"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (Enum.Parse<IncidentState>(row.GetString("State")) is IncidentState.Open or IncidentState.Suppressed or IncidentState.Remediating or IncidentState.Verifying)
+            {
+                active.Add((row.GetString("Server"), Enum.Parse<IncidentKind>(row.GetString("Kind"))));
+            }
+        }
+
+        foreach (var (server, kind) in active)
+        {
+            var change = await MutateAsync(server, kind, create: false, _machine.Tick, cancellationToken).ConfigureAwait(false);
+            touched += change.Writes > 0 ? 1 : 0;
+        }
+
+        await foreach (var row in _store.Table.QueryAsync<TableEntity>(
+            "RowKey gt 'outbox~' and RowKey lt 'outbox~~' and Dispatched eq false", cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var request = RunbookContract.ParseRequest(row.GetString("Request")).Value!;
+            await DispatchAsync(row.PartitionKey, row.GetString("IncidentRow"), request, cancellationToken).ConfigureAwait(false);
+        }
+
+        return touched;
+    }
+
+    /// <summary>Mutes actions (not detection) for a server, one kind or all (<paramref name="kind"/> null), until a time.</summary>
+    public async Task MuteAsync(string server, IncidentKind? kind, DateTimeOffset until, string byUpn, CancellationToken cancellationToken)
+    {
+        if (!ParameterValidator.IsHostName(server) || !ParameterValidator.IsPrincipal(byUpn))
+        {
+            throw new ArgumentException($"Mute needs a host name and a UPN, got {ParameterValidator.Show(server)} and {ParameterValidator.Show(byUpn)}.");
+        }
+
+        var row = new TableEntity(server.ToLowerInvariant(), IncidentStore.MuteRow(kind)) { ["Until"] = until, ["By"] = byUpn };
+        await _store.Table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<Incident?> GetAsync(string incidentId, CancellationToken cancellationToken)
+    {
+        if (!IncidentIds.TryParse(incidentId, out var server, out var kind))
+        {
+            return null;
+        }
+
+        var snapshot = await _store.ReadAsync(server, kind, cancellationToken).ConfigureAwait(false);
+        return snapshot.Row is null ? null : IncidentStore.FromRow(snapshot.Row);
+    }
+
+    public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string incidentId, CancellationToken cancellationToken) =>
+        IncidentIds.TryParse(incidentId, out var server, out var kind)
+            ? await _store.ReadTimelineAsync(server, kind, cancellationToken).ConfigureAwait(false)
+            : [];
+
+    private static Task<IncidentChange> WithIncident(string incidentId, Func<string, IncidentKind, Task<IncidentChange>> action) =>
+        IncidentIds.TryParse(incidentId, out var server, out var kind)
+            ? action(server, kind)
+            : Task.FromResult(new IncidentChange(null, [], [], 0, 0, $"incident id {ParameterValidator.Show(incidentId)} is not server/Kind"));
+
+    private async Task<IncidentChange> MutateAsync(string server, IncidentKind kind, bool create, Action<IncidentWork, IncidentFacts?> decide, CancellationToken cancellationToken)
+    {
+        var extraNotifications = new List<IncidentNotification>();
+        var trippedOnce = false;
+        for (var conflicts = 0; conflicts < MaxConflicts; conflicts++)
+        {
+            var snapshot = await _store.ReadAsync(server, kind, cancellationToken).ConfigureAwait(false);
+            if (snapshot.Row is null && !create)
+            {
+                return new(null, [], [], 0, conflicts, "no such incident");
+            }
+
+            var now = _time.GetUtcNow();
+            IncidentWork Fresh() => snapshot.Row is null
+                ? new(IncidentStateMachine.Create(server, kind), isNew: true, now)
+                : new(IncidentStore.FromRow(snapshot.Row), isNew: false, now);
+
+            var work = Fresh();
+            decide(work, null);
+            IncidentFacts? facts = null;
+            if (work.NeedsFacts)
+            {
+                facts = await GatherFactsAsync(work, cancellationToken).ConfigureAwait(false);
+                if (facts.Breaker.TrippedNow && !trippedOnce)
+                {
+                    trippedOnce = true;
+                    extraNotifications.Add(new(NotificationKind.FleetEscalated, IncidentIds.For(server, kind),
+                        $"{facts.Breaker.Servers} servers need {kind} changes within {_policy.FleetWindow}: automatic changes stopped"));
+                }
+
+                work = Fresh();
+                decide(work, facts);
+            }
+
+            if (!work.Changed)
+            {
+                return new(work.IsNew ? null : work.Incident, extraNotifications, [], 0, conflicts, work.Ignored);
+            }
+
+            work.Incident.UpdatedAt = now;
+            if (!await _store.TrySubmitAsync(Actions(work, snapshot, facts), cancellationToken).ConfigureAwait(false))
+            {
+                await TableRows.BackOffAsync(conflicts, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var sent = new List<string>();
+            foreach (var request in work.Requests)
+            {
+                if (await DispatchAsync(server, IncidentStore.IncidentRow(kind), request, cancellationToken).ConfigureAwait(false))
+                {
+                    sent.Add(request.RequestId);
+                }
+            }
+
+            if (work.WasInFlight && !work.IsInFlight && _policy.DagOf(server) is { } dag)
+            {
+                await _dags.ReleaseAsync(dag, server, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var entry in work.Timeline)
+            {
+                LogTimeline(work.Incident.Id, entry.Actor, entry.What, entry.Detail);
+            }
+
+            return new(work.Incident, [.. work.Notifications, .. extraNotifications], sent, 1, conflicts, work.Ignored);
+        }
+
+        throw new InvalidOperationException($"Incident {IncidentIds.For(server, kind)}: gave up after {MaxConflicts} conflicting writes.");
+    }
+
+    private static List<TableTransactionAction> Actions(IncidentWork work, IncidentSnapshot snapshot, IncidentFacts? facts)
+    {
+        var incident = work.Incident;
+        var actions = new List<TableTransactionAction>
+        {
+            snapshot.Row is null
+                ? new(TableTransactionActionType.Add, IncidentStore.ToRow(incident, default))
+                : new(TableTransactionActionType.UpdateReplace, IncidentStore.ToRow(incident, snapshot.ETag), snapshot.ETag),
+        };
+        actions.AddRange(work.Timeline.Select(entry => new TableTransactionAction(TableTransactionActionType.Add, IncidentStore.ToRow(entry, incident.Server, incident.Kind))));
+        foreach (var request in work.Requests)
+        {
+            actions.Add(new(TableTransactionActionType.Add, new TableEntity(incident.Server, IncidentStore.OutboxRow(request.RequestId))
+            {
+                ["Request"] = RunbookContract.Serialize(request),
+                ["IncidentRow"] = IncidentStore.IncidentRow(incident.Kind),
+                ["Dispatched"] = false,
+            }));
+        }
+
+        // The server lock changes in the same transaction as the incident, under the ETag it was read with.
+        var lockRow = facts?.ServerLock;
+        if (work.IsInFlight && work.Requests.Count > 0)
+        {
+            var entity = new TableEntity(incident.Server, IncidentStore.LockRow)
+            {
+                ["Owner"] = incident.Kind.ToString(),
+                ["RequestId"] = work.Requests[^1].RequestId,
+                ["Until"] = work.Requests[^1].ExpiresAt + TimeSpan.FromMinutes(10),
+            };
+            actions.Add(lockRow is null
+                ? new(TableTransactionActionType.Add, entity)
+                : new(TableTransactionActionType.UpdateReplace, entity, lockRow.ETag));
+        }
+        else if (work.WasInFlight && !work.IsInFlight && lockRow is not null && lockRow.GetString("Owner") == incident.Kind.ToString())
+        {
+            actions.Add(new(TableTransactionActionType.UpdateReplace, new TableEntity(incident.Server, IncidentStore.LockRow) { ["Owner"] = "" }, lockRow.ETag));
+        }
+
+        return actions;
+    }
+
+    private async Task<IncidentFacts> GatherFactsAsync(IncidentWork work, CancellationToken cancellationToken)
+    {
+        var incident = work.Incident;
+        var now = work.Now;
+        var serverLock = await _store.ReadRowAsync(incident.Server, IncidentStore.LockRow, cancellationToken).ConfigureAwait(false);
+        var owner = serverLock?.GetString("Owner");
+        var busyWith = !string.IsNullOrEmpty(owner) && owner != incident.Kind.ToString() && serverLock!.GetDateTimeOffset("Until") > now
+            ? IncidentIds.For(incident.Server, Enum.Parse<IncidentKind>(owner))
+            : null;
+        var suppressedBy = await SuppressionAsync(incident, now, cancellationToken).ConfigureAwait(false);
+        var facts = new IncidentFacts(serverLock, busyWith, suppressedBy, default, null);
+
+        // The step that would start next: after the one in flight (a result is being applied), else the current one.
+        var next = work.WasInFlight ? incident.CurrentStep + 1 : incident.CurrentStep;
+        if (suppressedBy is not null || busyWith is not null || next >= incident.Plan.Count)
+        {
+            return facts;
+        }
+
+        var step = incident.Plan[next];
+        if (!IncidentStateMachine.IsChange(step.Runbook) || (_policy.NeedsApproval(step.Runbook) && incident.ApprovedBy is null))
+        {
+            return facts;
+        }
+
+        var breaker = await _breaker.RecordNeedAsync(incident.Kind, incident.Server, now, cancellationToken).ConfigureAwait(false);
+        facts = facts with { Breaker = breaker };
+        if ((breaker.IsOpen && !_policy.NeedsApproval(step.Runbook)) || _policy.DagOf(incident.Server) is not { } dag)
+        {
+            return facts;
+        }
+
+        var dagOwner = await _dags.TryAcquireAsync(dag, incident.Server, now + _policy.Cooldown + _policy.RequestLifetime, now, cancellationToken).ConfigureAwait(false);
+        return facts with { DagBusyWith = dagOwner };
+    }
+
+    private async Task<string?> SuppressionAsync(Incident incident, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var window = _policy.MaintenanceWindows.FirstOrDefault(w => w.Covers(incident.Server, now));
+        if (window is not null)
+        {
+            return $"maintenance window '{window.Name}' until {window.End:O}";
+        }
+
+        foreach (var rowKey in new[] { IncidentStore.MuteRow(incident.Kind), IncidentStore.MuteRow(null) })
+        {
+            var mute = await _store.ReadRowAsync(incident.Server, rowKey, cancellationToken).ConfigureAwait(false);
+            if (mute?.GetDateTimeOffset("Until") is { } until && until > now)
+            {
+                return $"muted by {mute.GetString("By")} until {until:O}";
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<bool> DispatchAsync(string server, string incidentRow, RunbookRequest request, CancellationToken cancellationToken)
+    {
+        var sent = await _dispatcher.DispatchAsync(request, new IncidentKey(server, incidentRow), cancellationToken).ConfigureAwait(false);
+        var done = new TableEntity(server, IncidentStore.OutboxRow(request.RequestId)) { ["Dispatched"] = true };
+        await _store.Table.UpdateEntityAsync(done, Azure.ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        return sent;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Detection rejected: {Problem}")]
+    private partial void LogDetectionRejected(string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Runbook result {RequestId} ignored: {Reason}")]
+    private partial void LogResultIgnored(string requestId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId}: {Actor} {What} {Detail}")]
+    private partial void LogTimeline(string incidentId, string actor, string what, string? detail);
+}
