@@ -9,4 +9,5 @@ public static class StorageNames
     public const string IncidentsTable = "Incidents";
     public const string LedgerTable = "Ledger";
     public const string CheckpointsTable = "Checkpoints";
+    public const string AlertsTable = "Alerts";
 }
