@@ -10,6 +10,7 @@ internal static class CliApp
     private static readonly Dictionary<string, Func<CliContext, Task<int>>> Commands = new(StringComparer.Ordinal)
     {
         ["triage"] = Triage.TriageCommand.RunAsync,
+        ["cards"] = Cards.CardsCommand.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -40,6 +41,8 @@ internal static class CliApp
 
         Commands:
           triage [--json] [--window 30m] PATH...   diagnose Exchange IMAP/TLS failures from exported events and logs
+          cards sample KIND | cards render FILE.json --out card.png
+                                                   write a sample Adaptive Card, or draw one as Teams shows it
           help                                     show this text
         """;
 }

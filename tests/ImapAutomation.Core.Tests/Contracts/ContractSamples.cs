@@ -13,7 +13,7 @@ internal static class ContractSamples
     public static RunbookKeyRing Ring(string current = "k2", string? previous = "k1") =>
         new(current, Key(2), previous, previous is null ? null : Key(1));
 
-    public static JsonElement Json(string json)
+    public static JsonElement JsonOf(string json)
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();
@@ -27,7 +27,7 @@ internal static class ContractSamples
         IncidentId = "ex01.contoso.com/ImapConnectionLimit",
         Runbook = runbook,
         TargetServer = server,
-        Parameters = parameters ?? new Dictionary<string, JsonElement> { ["MaxConnectionsPerUser"] = Json("200000") },
+        Parameters = parameters ?? new Dictionary<string, JsonElement> { ["MaxConnectionsPerUser"] = JsonOf("200000") },
         NotBefore = Now,
         ExpiresAt = Now.AddHours(1),
         RequestedBy = "system",

@@ -108,7 +108,7 @@ public sealed class ParameterValidatorTests
     [Fact]
     public void Validate_TooManyParameters_Rejected()
     {
-        var many = Enumerable.Range(0, 17).ToDictionary(i => "P" + i, _ => Json("1"));
+        var many = Enumerable.Range(0, 17).ToDictionary(i => "P" + i, _ => JsonOf("1"));
 
         Assert.Contains("at most 16", Assert.Single(ParameterValidator.Validate(RunbookNames.SetImapConnectionLimits, "ex01", many)), StringComparison.Ordinal);
     }

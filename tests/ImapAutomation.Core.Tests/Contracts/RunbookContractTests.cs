@@ -15,8 +15,8 @@ public sealed class RunbookContractTests
         Status = RunbookStatus.Succeeded,
         StartedAt = Now,
         CompletedAt = Now.AddSeconds(20),
-        BeforeState = Json("""{"x509CertificateName":null}"""),
-        AfterState = Json("""{"x509CertificateName":"ex01.contoso.com"}"""),
+        BeforeState = JsonOf("""{"x509CertificateName":null}"""),
+        AfterState = JsonOf("""{"x509CertificateName":"ex01.contoso.com"}"""),
         Output = "bound",
         Verification = VerificationOutcome.Passed,
         VerificationDetail = "IMAPS handshake presented CN=ex01.contoso.com",
@@ -90,7 +90,7 @@ public sealed class RunbookContractTests
     public void ParseResult_OversizedStreamOrState_Rejected()
     {
         var longOutput = RunbookContract.Serialize(Result() with { Output = new string('o', RunbookResult.MaxStreamChars + 1) });
-        var bigState = RunbookContract.Serialize(Result() with { AfterState = Json(JsonSerializer.Serialize(new string('s', RunbookResult.MaxStateChars))) });
+        var bigState = RunbookContract.Serialize(Result() with { AfterState = JsonOf(JsonSerializer.Serialize(new string('s', RunbookResult.MaxStateChars))) });
 
         Assert.Contains("output or error stream", RunbookContract.ParseResult(longOutput).Reason, StringComparison.Ordinal);
         Assert.Contains("afterState", RunbookContract.ParseResult(bigState).Reason, StringComparison.Ordinal);
