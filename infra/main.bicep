@@ -85,6 +85,8 @@ var queueNames = [
 var tableNames = [
   'Incidents'
   'Ledger'
+  'Checkpoints'
+  'Alerts'
 ]
 var secretNames = {
   signingKeyCurrent: 'runbook-signing-key-current'

@@ -117,7 +117,7 @@ resource appQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01
   }
 }
 
-// Storage Table Data Contributor on the account: the Incidents and Ledger tables.
+// Storage Table Data Contributor on the account: the Incidents, Ledger, Checkpoints and Alerts tables.
 resource appTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, appPrincipalId, roles.storageTableDataContributor)
   scope: storage
@@ -125,7 +125,7 @@ resource appTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
-    description: 'Incidents and Ledger tables.'
+    description: 'Incidents, Ledger, Checkpoints and Alerts tables.'
   }
 }
 

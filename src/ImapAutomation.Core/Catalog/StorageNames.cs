@@ -9,6 +9,12 @@ public static class StorageNames
     public const string IncidentsTable = "Incidents";
     public const string LedgerTable = "Ledger";
 
+    /// <summary>The event-table poll's watermark and the bucket counts inside its overlap.</summary>
+    public const string CheckpointsTable = "Checkpoints";
+
+    /// <summary>Alert deliveries already processed (action groups call on every state change and may repeat).</summary>
+    public const string AlertsTable = "Alerts";
+
     /// <summary>Where the Functions host (and the hybrid worker, for requests it cannot read) moves a message after its last failed attempt.</summary>
     public const string PoisonSuffix = "-poison";
 
@@ -22,5 +28,5 @@ public static class StorageNames
         RequestsQueue, ResultsQueue, InboundQueue, RequestsPoisonQueue, ResultsPoisonQueue, InboundPoisonQueue,
     ];
 
-    public static IReadOnlyList<string> Tables { get; } = [IncidentsTable, LedgerTable];
+    public static IReadOnlyList<string> Tables { get; } = [IncidentsTable, LedgerTable, CheckpointsTable, AlertsTable];
 }
