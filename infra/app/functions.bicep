@@ -153,7 +153,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       // Secrets stay in Key Vault; the platform resolves these references (latest version) with the identity above.
       RunbookSigning__CurrentKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${signingKeyCurrentSecretName})'
       RunbookSigning__PreviousKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${signingKeyPreviousSecretName})'
-      Teams__WorkflowUrl: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${teamsWorkflowUrlSecretName})'
+      Teams__WebhookUrl: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${teamsWorkflowUrlSecretName})'
       Automation__AccountResourceId: automationAccountId
       Automation__HybridWorkerGroup: automationHybridWorkerGroup
     }

@@ -1,16 +1,73 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Queues;
+using ImapAutomation.Core.Catalog;
+using ImapAutomation.Core.Detection;
+using ImapAutomation.Core.Incidents;
+using ImapAutomation.Core.Ingestion;
+using ImapAutomation.Core.LogAnalytics;
+using ImapAutomation.Core.Polling;
+using ImapAutomation.Core.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ImapAutomation.Functions;
 
-/// <summary>All of the Functions app's wiring, in one place.</summary>
+/// <summary>All of the Functions app's wiring, in one place; tests call <see cref="AddImapAutomationServices"/> too.</summary>
 public static class FunctionsExtensions
 {
     public static FunctionsApplicationBuilder AddImapAutomation(this FunctionsApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.ConfigureFunctionsWebApplication();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddImapAutomationServices(builder.Configuration);
         return builder;
     }
+
+    public static IServiceCollection AddImapAutomationServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<ImapAutomationMetrics>();
+        services.AddOptions<FunctionsOptions>().Bind(configuration.GetSection(FunctionsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DetectionOptions>().Bind(configuration.GetSection("Detection")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EventPollOptions>().Bind(configuration.GetSection(EventPollOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+
+        var storage = configuration.GetSection(SettingNames.StorageConnection);
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential(new DefaultAzureCredentialOptions
+        {
+            ManagedIdentityClientId = storage["clientId"] ?? configuration[SettingNames.AzureClientId],
+        }));
+        services.TryAddSingleton(sp => storage["tableServiceUri"] is { Length: > 0 } tables
+            ? new TableServiceClient(new Uri(tables), sp.GetRequiredService<TokenCredential>())
+            : new TableServiceClient(ConnectionString(storage)));
+        services.TryAddSingleton(sp =>
+        {
+            // host.json reads queue messages as plain text (messageEncoding: none); the hybrid worker writes the same.
+            var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+            return storage["queueServiceUri"] is { Length: > 0 } queues
+                ? new QueueServiceClient(new Uri(queues), sp.GetRequiredService<TokenCredential>(), options)
+                : new QueueServiceClient(ConnectionString(storage), options);
+        });
+        services.AddIncidentEngine(sp => sp.GetRequiredService<TableServiceClient>(), sp => sp.GetRequiredService<QueueServiceClient>());
+        services.TryAddSingleton<EventIngestor>();
+
+        services.TryAddSingleton(sp => new LogAnalyticsClient(sp.GetRequiredService<TokenCredential>(), sp.GetService<LogAnalyticsClientOptions>()));
+        services.TryAddSingleton(sp => new PollCheckpointStore(sp.GetRequiredService<TableServiceClient>().GetTableClient(StorageNames.CheckpointsTable)));
+        services.TryAddSingleton(sp => new EventPoller(
+            sp.GetRequiredService<LogAnalyticsClient>(), sp.GetRequiredService<PollCheckpointStore>(),
+            sp.GetRequiredService<IOptions<EventPollOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    private static string ConnectionString(IConfigurationSection storage) =>
+        storage.Value is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"Storage is not configured: set {SettingNames.StorageQueueServiceUri} and {SettingNames.StorageTableServiceUri} (managed identity), or {SettingNames.StorageConnection} to a connection string for local development.");
 }

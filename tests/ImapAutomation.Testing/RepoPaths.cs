@@ -28,7 +28,8 @@ public static class RepoPaths
             }
         }
 
-        return beside;
+        // A fresh clone without shared/ beside it still has the excerpt the tests need (tests/shared/README.md).
+        return Directory.Exists(beside) ? beside : InRoot("tests", "shared");
     });
 
     public static string InRoot(params string[] parts) => Path.Combine([Root, .. parts]);

@@ -47,7 +47,7 @@ public static class SettingNames
     public const string RunbookSigningPreviousKey = "RunbookSigning__PreviousKey";
 
     /// <summary>The Teams Workflows webhook URL (a secret: anyone holding it can post). A Key Vault reference.</summary>
-    public const string TeamsWorkflowUrl = "Teams__WorkflowUrl";
+    public const string TeamsWorkflowUrl = "Teams__WebhookUrl";
 
     /// <summary>Set only when the optional Azure Automation back end is deployed.</summary>
     public const string AutomationAccountResourceId = "Automation__AccountResourceId";

@@ -5,7 +5,8 @@ namespace ImapAutomation.Core.Polling;
 /// <summary>What <c>PollEventLog</c> asks the Log Analytics <c>Event</c> table, and how far back it looks again.</summary>
 public sealed class EventPollOptions : IValidatableObject
 {
-    public const string SectionName = "EventPoll";
+    /// <summary>Shares the section of the workspace id infra/ writes (<c>LogAnalytics__WorkspaceId</c>).</summary>
+    public const string SectionName = "LogAnalytics";
 
     /// <summary>The Log Analytics workspace (its customer id, a GUID) holding the Exchange servers' events.</summary>
     [Required]

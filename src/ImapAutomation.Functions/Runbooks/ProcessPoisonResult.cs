@@ -15,7 +15,7 @@ public sealed partial class ProcessPoisonResult(RequestLedger ledger, ImapAutoma
     public const string PoisonQueue = StorageNames.ResultsQueue + "-poison";
 
     [Function(nameof(ProcessPoisonResult))]
-    public async Task Run([QueueTrigger(PoisonQueue, Connection = "Storage")] string message, CancellationToken cancellationToken)
+    public async Task Run([QueueTrigger(PoisonQueue, Connection = SettingNames.StorageConnection)] string message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         metrics.PoisonMessage(PoisonQueue);

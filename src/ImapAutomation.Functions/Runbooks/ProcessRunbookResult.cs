@@ -13,7 +13,7 @@ namespace ImapAutomation.Functions.Runbooks;
 public sealed partial class ProcessRunbookResult(IncidentEngine engine, ILogger<ProcessRunbookResult> logger)
 {
     [Function(nameof(ProcessRunbookResult))]
-    public async Task Run([QueueTrigger(StorageNames.ResultsQueue, Connection = "Storage")] string message, CancellationToken cancellationToken)
+    public async Task Run([QueueTrigger(StorageNames.ResultsQueue, Connection = SettingNames.StorageConnection)] string message, CancellationToken cancellationToken)
     {
         var change = await engine.ApplyResultAsync(message, cancellationToken).ConfigureAwait(false);
         if (change.Ignored is not null)

@@ -38,15 +38,7 @@ public sealed class EvtxCommandTests
 
     private static string? FindSample()
     {
-        for (var dir = new DirectoryInfo(RepoPaths.Root); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "corpora", "windows-events", "ID6-Failed_to_install_an_Exchange_transport_agent.evtx");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
+        var candidate = Path.Combine(RepoPaths.Shared, "corpora", "windows-events", "ID6-Failed_to_install_an_Exchange_transport_agent.evtx");
+        return File.Exists(candidate) ? candidate : null;
     }
 }

@@ -1,0 +1,85 @@
+using System.Text;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using ImapAutomation.Core.Catalog;
+using ImapAutomation.Core.LogAnalytics;
+using ImapAutomation.Testing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImapAutomation.Functions.Tests;
+
+/// <summary>
+/// The Functions app's own wiring (<see cref="FunctionsExtensions.AddImapAutomationServices"/>) over a private Azurite
+/// and a recording Log Analytics endpoint: the function classes are called directly, as the host would.
+/// </summary>
+public sealed class FunctionsHarness : IAsyncLifetime
+{
+    public const string Server = "exch01.contoso.com";
+    private readonly AzuriteFixture _azurite = new();
+
+    public RecordingHttpServer LogAnalytics { get; private set; } = null!;
+
+    public ServiceProvider Services { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        LogAnalytics = await RecordingHttpServer.StartAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage"] = _azurite.ConnectionString,
+            ["Functions:Servers:0"] = Server,
+            ["Functions:Servers:1"] = "exch02.contoso.com",
+            ["Functions:MaxBodyBytes"] = "65536",
+            ["LogAnalytics:WorkspaceId"] = "63613592-b6f7-4c3d-a390-22ba13102111",
+            ["RunbookSigning:CurrentKeyId"] = "k1",
+            ["RunbookSigning:CurrentKey"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("a test key of at least thirty-two bytes")),
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton<IConfiguration>(configuration);
+        var laOptions = new LogAnalyticsClientOptions { Endpoint = LogAnalytics.BaseAddress, Transport = new HttpClientTransport(LogAnalytics.CreateTrustingHandler()) };
+        laOptions.Retry.MaxRetries = 0;
+        services.AddSingleton(laOptions);
+        services.AddSingleton<Azure.Core.TokenCredential>(new StaticTokenCredential());
+        services.AddImapAutomationServices(configuration);
+        Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        var tables = Services.GetRequiredService<TableServiceClient>();
+        foreach (var table in StorageNames.Tables)
+        {
+            await tables.CreateTableIfNotExistsAsync(table);
+        }
+
+        var queues = Services.GetRequiredService<QueueServiceClient>();
+        foreach (var queue in StorageNames.Queues)
+        {
+            await queues.CreateQueueAsync(queue);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        await LogAnalytics.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+
+    public T Get<T>()
+        where T : notnull => ActivatorUtilities.CreateInstance<T>(Services);
+
+    public static HttpRequest Post(string body, string contentType)
+    {
+        var context = new DefaultHttpContext();
+        var bytes = Encoding.UTF8.GetBytes(body);
+        context.Request.Method = "POST";
+        context.Request.Body = new MemoryStream(bytes);
+        context.Request.ContentLength = bytes.Length;
+        context.Request.ContentType = contentType;
+        return context.Request;
+    }
+
+    public static string Sample(params string[] path) => File.ReadAllText(RepoPaths.InRoot(["samples", .. path]));
+}
