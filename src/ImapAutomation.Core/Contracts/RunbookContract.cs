@@ -71,6 +71,12 @@ public static class RunbookContract
             return new(null, "result: requestId is not a 32-digit lowercase hex request id");
         }
 
+        // The JSON reader does not enforce the non-nullable annotations: a producer that omits a stream is named here.
+        if (result.Output is null || result.Error is null)
+        {
+            return new(null, "result: output and error are required (empty strings when a stream is empty)");
+        }
+
         if (result.Output.Length > RunbookResult.MaxStreamChars || result.Error.Length > RunbookResult.MaxStreamChars)
         {
             return new(null, $"result: output or error stream is longer than {RunbookResult.MaxStreamChars} characters");

@@ -69,10 +69,10 @@ public sealed class ReceiveAlert(
                     "The alert's search results could not be fetched; the action group will retry.");
             }
 
-            if (summary.Events == 0)
+            if (summary.Events == summary.Ignored)
             {
                 return Problem.Create(StatusCodes.Status400BadRequest, "Nothing to classify",
-                    "The alert has no search-results link with Event rows and no Computer/Source/EventID dimensions.",
+                    "The alert has no search-results link with IMAP/TLS Event rows and no Computer/Source/EventID dimensions the rules use.",
                     new Dictionary<string, object?> { ["notices"] = summary.Notices, ["rejections"] = summary.Rejections });
             }
         }
