@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
+using ImapAutomation.Core.Approvals;
 using ImapAutomation.Core.Catalog;
 using ImapAutomation.Core.Detection;
 using ImapAutomation.Core.Incidents;
@@ -56,6 +57,7 @@ public static class FunctionsExtensions
         });
         services.AddIncidentEngine(sp => sp.GetRequiredService<TableServiceClient>(), sp => sp.GetRequiredService<QueueServiceClient>());
         services.TryAddSingleton<EventIngestor>();
+        services.TryAddSingleton<ApprovalTokens>();
 
         services.TryAddSingleton(sp => new LogAnalyticsClient(sp.GetRequiredService<TokenCredential>(), sp.GetService<LogAnalyticsClientOptions>()));
         services.TryAddSingleton(sp => new PollCheckpointStore(sp.GetRequiredService<TableServiceClient>().GetTableClient(StorageNames.CheckpointsTable)));

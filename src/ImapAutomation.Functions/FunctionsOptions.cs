@@ -18,6 +18,16 @@ public sealed class FunctionsOptions
     [MinLength(1)]
     public List<string> Servers { get; set; } = [];
 
+    /// <summary>UPNs allowed to approve risky steps (App Service authentication supplies the caller's UPN).</summary>
+    public List<string> Approvers { get; set; } = [];
+
+    /// <summary>How long an approval link on a card stays valid.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
+    public TimeSpan ApprovalLinkLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    public bool IsApprover(string? upn) =>
+        upn is not null && Approvers.Contains(upn.Trim(), StringComparer.OrdinalIgnoreCase);
+
     public bool IsKnownServer(string server) =>
         Servers.Contains(server.Trim(), StringComparer.OrdinalIgnoreCase);
 }

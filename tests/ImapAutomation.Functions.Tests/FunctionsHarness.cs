@@ -15,7 +15,7 @@ namespace ImapAutomation.Functions.Tests;
 /// The Functions app's own wiring (<see cref="FunctionsExtensions.AddImapAutomationServices"/>) over a private Azurite
 /// and a recording Log Analytics endpoint: the function classes are called directly, as the host would.
 /// </summary>
-public sealed class FunctionsHarness : IAsyncLifetime
+public class FunctionsHarness : IAsyncLifetime
 {
     public const string Server = "exch01.contoso.com";
     private readonly AzuriteFixture _azurite = new();
@@ -37,7 +37,7 @@ public sealed class FunctionsHarness : IAsyncLifetime
             ["LogAnalytics:WorkspaceId"] = "63613592-b6f7-4c3d-a390-22ba13102111",
             ["RunbookSigning:CurrentKeyId"] = "k1",
             ["RunbookSigning:CurrentKey"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("a test key of at least thirty-two bytes")),
-        }).Build();
+        }.Concat(ExtraSettings)).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
         var laOptions = new LogAnalyticsClientOptions { Endpoint = LogAnalytics.BaseAddress, Transport = new HttpClientTransport(LogAnalytics.CreateTrustingHandler()) };
@@ -59,6 +59,9 @@ public sealed class FunctionsHarness : IAsyncLifetime
             await queues.CreateQueueAsync(queue);
         }
     }
+
+    /// <summary>Settings a test class adds to (or overrides in) the common ones.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSettings => [];
 
     public async Task DisposeAsync()
     {
