@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 using ImapAutomation.Core.Catalog;
 using ImapAutomation.Core.Detection;
@@ -82,6 +84,36 @@ public sealed class EvtxSignalParserTests
         var ids = items.Events().Select(e => e.RecordId ?? 0).ToList();
         Assert.Contains(7184L, ids);
         Assert.DoesNotContain(7185L, ids);
+    }
+
+    [SkippableFact]
+    public async Task OpenAsync_DirtyFlag_IsANoticeAndNothingIsRejected()
+    {
+        var dirty = ReadCorpusEvtx();
+        dirty[120] |= 1;
+        BinaryPrimitives.WriteUInt32LittleEndian(dirty.AsSpan(124), Crc32.HashToUInt32(dirty.AsSpan(0, 120)));
+
+        var (_, items) = await ReadAsync(dirty);
+
+        Assert.Equal(4, items.Events().Count);
+        Assert.Empty(items.Rejections());
+        var notice = Assert.Single(items.OfType<SignalNotice>());
+        Assert.Equal("file header, offset 120", notice.Location);
+    }
+
+    [SkippableFact]
+    public async Task OpenAsync_MoreProblemsThanKept_SumsUpTheRestInOneRejection()
+    {
+        var truncated = ReadCorpusEvtx()[..(ThirdRecordOffset + 100)];
+        var options = new SignalReaderOptions { Evtx = new EvtxReaderOptions { MaxProblems = 1 } };
+
+        var (_, items) = await ReadAsync(truncated, options);
+
+        Assert.Equal(2, items.Events().Count);
+        var rejections = items.Rejections();
+        Assert.Equal(2, rejections.Count);
+        Assert.StartsWith("chunk 0, offset ", rejections[0].Location, StringComparison.Ordinal);
+        Assert.Equal(("file", "1 further problems found by the .evtx reader and not listed"), (rejections[1].Location, rejections[1].Reason));
     }
 
     [SkippableFact]
