@@ -10,18 +10,19 @@ namespace ImapAutomation.Core.Signals.Evtx;
 /// </remarks>
 internal sealed class EvtxSignalParser(Stream stream, EvtxReaderOptions? options = null)
 {
-    private readonly EvtxReader _reader = new(stream, options);
     private int _problemsReported;
 
     public async IAsyncEnumerable<SignalItem> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        // EvtxReader is synchronous and reads one 64 KiB chunk per step; yielding here keeps callers responsive.
-        await Task.Yield();
-        using var records = _reader.ReadRecords(cancellationToken).GetEnumerator();
+        using var input = new ReadAheadStream(stream);
+        var reader = new EvtxReader(input, options);
+        using var records = reader.ReadRecords(cancellationToken).GetEnumerator();
         while (true)
         {
+            // EvtxReader reads synchronously; the bytes its next step needs are read ahead asynchronously.
+            await input.FillAsync(cancellationToken).ConfigureAwait(false);
             var more = records.MoveNext();
-            foreach (var problem in NewProblems())
+            foreach (var problem in NewProblems(reader))
             {
                 yield return problem;
             }
@@ -34,7 +35,7 @@ internal sealed class EvtxSignalParser(Stream stream, EvtxReaderOptions? options
             yield return ToSignal(records.Current);
         }
 
-        var unlisted = _reader.ProblemCount - _reader.Problems.Count;
+        var unlisted = reader.ProblemCount - reader.Problems.Count;
         if (unlisted > 0)
         {
             yield return new SignalRejection("file", $"{unlisted} further problems found by the .evtx reader and not listed");
@@ -101,9 +102,9 @@ internal sealed class EvtxSignalParser(Stream stream, EvtxReaderOptions? options
     internal static string LocationOf(int chunkIndex, long fileOffset) =>
         chunkIndex < 0 ? $"file header, offset {fileOffset}" : $"chunk {chunkIndex}, offset {fileOffset}";
 
-    private List<SignalItem> NewProblems()
+    private List<SignalItem> NewProblems(EvtxReader reader)
     {
-        var problems = _reader.Problems;
+        var problems = reader.Problems;
         if (_problemsReported == problems.Count)
         {
             return [];

@@ -87,6 +87,22 @@ public sealed class EvtxSignalParserTests
     }
 
     [SkippableFact]
+    public async Task OpenAsync_StreamThatForbidsSynchronousReads_IsReadAsynchronously()
+    {
+        using var stream = new AsyncOnlyStream(ReadCorpusEvtx());
+        using var input = await SignalReader.OpenAsync(stream);
+        var events = 0;
+        await foreach (var item in input.ReadAsync())
+        {
+            events += item is SignalEvent ? 1 : 0;
+            Assert.IsNotType<SignalRejection>(item);
+        }
+
+        Assert.Equal(SignalFormat.Evtx, input.Format);
+        Assert.Equal(4, events);
+    }
+
+    [SkippableFact]
     public async Task OpenAsync_DirtyFlag_IsANoticeAndNothingIsRejected()
     {
         var dirty = ReadCorpusEvtx();
@@ -298,4 +314,28 @@ public sealed class EvtxSignalParserTests
         SignalRejection r => $"rejected: {r.Reason}",
         _ => item.ToString(),
     };
+
+    /// <summary>Like a Kestrel request body with AllowSynchronousIO off: synchronous reads throw.</summary>
+    private sealed class AsyncOnlyStream(byte[] bytes) : ForwardReadStream
+    {
+        private readonly MemoryStream _bytes = new(bytes);
+
+        public override int Read(Span<byte> buffer) => throw new InvalidOperationException("synchronous read");
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(_bytes.Read(buffer.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.FromResult(_bytes.Read(buffer, offset, count));
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _bytes.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
 }
