@@ -135,7 +135,7 @@ internal static class TriageCommand
     internal const string Usage = """
         Usage: imapauto triage [--json] [--window 30m] PATH...
           PATH      files or folders (read recursively; *.md and hidden files skipped); the format is told from content:
-                    Windows Event XML, Log Analytics JSON or CSV, Azure Monitor alert JSON, IMAP4 protocol logs
+                    Windows Event XML or .evtx, Log Analytics JSON or CSV, Azure Monitor alert JSON, IMAP4 protocol logs
           --json    machine-readable report on stdout
           --window  correlation window (default 30m; s, m, h or d)
         Exit: 0 all input read, 2 some input rejected (the rest is still reported), 1 usage error.

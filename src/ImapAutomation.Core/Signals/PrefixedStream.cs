@@ -2,18 +2,10 @@ namespace ImapAutomation.Core.Signals;
 
 /// <summary>Replays the bytes read for format detection, then the rest of the stream; read-only and forward-only.</summary>
 /// <remarks>Lets detection work on any stream (an HTTP body cannot seek) without buffering the whole input.</remarks>
-internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner, long limit) : Stream
+internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner, long limit) : ForwardReadStream
 {
     private int _prefixPosition;
     private long _read;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
@@ -23,8 +15,6 @@ internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inn
 
     /// <summary>True once a read stopped at the limit with more data behind it.</summary>
     public bool LimitExceeded { get; private set; }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -52,16 +42,6 @@ internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inn
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private Span<byte> Clamp(Span<byte> buffer)
     {

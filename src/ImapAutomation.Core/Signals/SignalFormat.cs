@@ -9,6 +9,9 @@ public enum SignalFormat
     LogAnalyticsCsv,
     AzureMonitorAlert,
     ImapProtocolLog,
+
+    /// <summary>A binary Windows XML Event Log file (<c>ElfFile</c> signature), as saved by Event Viewer or <c>wevtutil epl</c>.</summary>
+    Evtx,
 }
 
 public static class SignalFormatNames
@@ -21,6 +24,7 @@ public static class SignalFormatNames
         SignalFormat.LogAnalyticsCsv => "log-analytics-csv",
         SignalFormat.AzureMonitorAlert => "azure-monitor-alert",
         SignalFormat.ImapProtocolLog => "imap-protocol-log",
+        SignalFormat.Evtx => "evtx",
         _ => "unknown",
     };
 }

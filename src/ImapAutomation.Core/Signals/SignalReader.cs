@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using ImapAutomation.Core.Evtx;
 using ImapAutomation.Core.Signals.Alerts;
+using ImapAutomation.Core.Signals.Evtx;
 using ImapAutomation.Core.Signals.EventXml;
 using ImapAutomation.Core.Signals.LogAnalytics;
 using ImapAutomation.Core.Signals.ProtocolLog;
@@ -9,7 +11,8 @@ using ImapAutomation.Core.Signals.ProtocolLog;
 namespace ImapAutomation.Core.Signals;
 
 /// <summary>
-/// Opens any supported input, tells its format from the content (never the file name) and streams it as
+/// Opens any supported input, tells its format from the content (never the file name: an .evtx file by its
+/// <c>ElfFile</c> signature) and streams it as
 /// <see cref="SignalItem"/>s. Used by <c>imapauto triage</c> on files and by the Functions app on request bodies.
 /// </summary>
 public static class SignalReader
@@ -48,6 +51,13 @@ public static class SignalReader
             Array.Resize(ref prefix, prefix.Length * 2);
         }
 
+        // Binary, so told by its magic before any text decoding; other binary input is still refused below.
+        if (EvtxReader.HasSignature(prefix.AsSpan(0, length)))
+        {
+            var evtx = new PrefixedStream(prefix, length, stream, long.MaxValue);
+            return new SignalInput(SignalFormat.Evtx, ct => new EvtxSignalParser(evtx, options.Evtx).ReadAsync(ct), null);
+        }
+
         var first = head.TrimStart(' ', '\t', '\r', '\n', '\uFEFF');
         if (first.Length == 0)
         {
@@ -66,7 +76,7 @@ public static class SignalReader
 
         if (LooksBinary(head))
         {
-            return SignalInput.Rejected(SignalFormat.Unknown, $"offset {OffsetOfBinary(prefix.AsSpan(0, length))}", "binary data, not text in a supported format");
+            return SignalInput.Rejected(SignalFormat.Unknown, $"offset {OffsetOfBinary(prefix.AsSpan(0, length))}", "binary data that is not an .evtx file (no ElfFile signature), nor text in a supported format");
         }
 
         var firstLine = first.Split('\n', 2)[0];
@@ -78,7 +88,7 @@ public static class SignalReader
         return SignalInput.Rejected(
             SignalFormat.Unknown,
             "line 1",
-            "not a supported format (Windows Event XML, Log Analytics JSON or CSV with an EventID column, Azure Monitor alert JSON, IMAP4 protocol log)");
+            "not a supported format (Windows Event XML or .evtx, Log Analytics JSON or CSV with an EventID column, Azure Monitor alert JSON, IMAP4 protocol log)");
     }
 
     private static async Task<SignalInput> OpenJsonAsync(PrefixedStream stream, SignalReaderOptions options, CancellationToken cancellationToken)

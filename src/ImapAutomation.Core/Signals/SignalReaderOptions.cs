@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ImapAutomation.Core.Evtx;
 
 namespace ImapAutomation.Core.Signals;
 
@@ -26,6 +27,9 @@ public sealed class SignalReaderOptions
     /// XmlReader. Off only to compare the two (the differential test) or to measure the difference.
     /// </summary>
     public bool UseFastPath { get; set; } = true;
+
+    /// <summary>Limits for .evtx input (nesting, nodes per record, problems kept).</summary>
+    public EvtxReaderOptions Evtx { get; set; } = new();
 
     internal static SignalReaderOptions Default { get; } = new();
 }
