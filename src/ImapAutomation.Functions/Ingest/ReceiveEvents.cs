@@ -15,7 +15,8 @@ namespace ImapAutomation.Functions.Ingest;
 /// </summary>
 public sealed class ReceiveEvents(EventIngestor ingestor, IOptions<FunctionsOptions> options)
 {
-    private static readonly string[] MediaTypes = ["application/xml", "text/xml", "application/json", "text/csv", "text/plain"];
+    // The format is told from the content (Event XML, JSON, CSV, .evtx), so the media type only has to be a plausible one.
+    private static readonly string[] MediaTypes = ["application/xml", "text/xml", "application/json", "text/csv", "text/plain", "application/octet-stream"];
 
     [Function(nameof(ReceiveEvents))]
     public async Task<IActionResult> Run(
