@@ -109,9 +109,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
     /// <summary>Builds the host; with <paramref name="runLoop"/> false the hosted loop is left out (tests drive the processor).</summary>
     public async Task StartAsync(bool runLoop = true)
     {
-        await Requests.CreateIfNotExistsAsync();
-        await Results.CreateIfNotExistsAsync();
-        await Poison.CreateIfNotExistsAsync();
+        await CreateQueuesAsync();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(Settings);
         builder.Services.AddLogging();
@@ -130,6 +128,13 @@ internal sealed class WorkerHarness : IAsyncDisposable
 
         _host = builder.Build();
         await _host.StartAsync();
+    }
+
+    public async Task CreateQueuesAsync()
+    {
+        await Requests.CreateIfNotExistsAsync();
+        await Results.CreateIfNotExistsAsync();
+        await Poison.CreateIfNotExistsAsync();
     }
 
     public static RunbookRequest NewRequest(string runbook, string server = "ex01", Dictionary<string, JsonElement>? parameters = null, int step = 1)
