@@ -77,6 +77,23 @@ public sealed class RequestLoopTests(AzuriteFixture azurite, DovecotFixture dove
     }
 
     [Fact]
+    public async Task RunbookLongerThanTheVisibilityTimeout_MessageIsRenewedAndDeliveredOnce()
+    {
+        await using var worker = new WorkerHarness(azurite);
+        worker.UseShortVisibility(RunbookNames.RestartImapServices, "Restart-Long.ps1");
+        await worker.StartAsync();
+
+        await worker.SendAsync(WorkerHarness.NewRequest(RunbookNames.RestartImapServices));
+        var result = Assert.Single(await worker.WaitForResultsAsync(1, Patience));
+
+        Assert.True(result.Status == RunbookStatus.Succeeded, result.Error);
+        Assert.DoesNotContain("[replayed", result.Output, StringComparison.Ordinal);
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Assert.Null((await worker.Results.PeekMessageAsync()).Value);
+        Assert.Null((await worker.Requests.PeekMessageAsync()).Value);
+    }
+
+    [Fact]
     public async Task HangingRunbook_PastItsTimeout_IsStoppedAndReportedTimedOut()
     {
         await using var worker = new WorkerHarness(azurite);

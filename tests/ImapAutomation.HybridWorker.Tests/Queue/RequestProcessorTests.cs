@@ -3,8 +3,10 @@ using System.Text;
 using System.Text.Json;
 using ImapAutomation.Core.Catalog;
 using ImapAutomation.Core.Contracts;
+using ImapAutomation.HybridWorker.Ledger;
 using ImapAutomation.HybridWorker.Queue;
 using ImapAutomation.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImapAutomation.HybridWorker.Tests.Queue;
 
@@ -155,6 +157,40 @@ public sealed class RequestProcessorTests(AzuriteFixture azurite) : IClassFixtur
         }));
 
         await AssertRejectedAsync(RunbookContract.Serialize(request), request.RequestId, "InvalidContent");
+    }
+
+    [Fact]
+    public async Task ProcessAsync_SameRequestDeliveredTwice_RunsOnceAndReplaysTheOutcome()
+    {
+        var json = RunbookContract.Serialize(_worker.Signer.Sign(WorkerHarness.NewRequest(RunbookNames.SetImapCertificate) with { WhatIf = true }));
+        await _worker.Requests.SendMessageAsync(json);
+        await _worker.Requests.SendMessageAsync(json);
+
+        Assert.Equal(MessageDisposition.Completed, await _worker.ProcessNextAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(MessageDisposition.Completed, await _worker.ProcessNextAsync(TimeSpan.FromSeconds(30)));
+
+        var results = await _worker.WaitForResultsAsync(2, TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain("[replayed", results[0].Output, StringComparison.Ordinal);
+        Assert.StartsWith("[replayed", results[1].Output, StringComparison.Ordinal);
+        Assert.Equal(results[0].StartedAt, results[1].StartedAt);
+        Assert.Equal(1, _worker.Services.GetRequiredService<RequestLedger>().Count);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_SignedWithThePreviousKey_IsAccepted()
+    {
+        await using var worker = new WorkerHarness(azurite);
+        var previous = RandomNumberGenerator.GetBytes(32);
+        worker.Settings["RunbookSigning:PreviousKeyId"] = "k0";
+        worker.Settings["RunbookSigning:PreviousKey"] = Convert.ToBase64String(previous);
+        await worker.StartAsync(runLoop: false);
+        var request = worker.SignRaw(WorkerHarness.NewRequest(RunbookNames.SetImapCertificate) with { WhatIf = true }, "k0", previous);
+        await worker.Requests.SendMessageAsync(RunbookContract.Serialize(request));
+
+        Assert.Equal(MessageDisposition.Completed, await worker.ProcessNextAsync(TimeSpan.FromSeconds(30)));
+
+        var result = Assert.Single(await worker.WaitForResultsAsync(1, TimeSpan.FromSeconds(30)));
+        Assert.True(result.Status == RunbookStatus.Succeeded, result.Error);
     }
 
     private async Task AssertRejectedAsync(string json, string requestId, string expectedReason)

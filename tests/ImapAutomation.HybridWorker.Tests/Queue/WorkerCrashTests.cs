@@ -13,9 +13,7 @@ public sealed class WorkerCrashTests(AzuriteFixture azurite) : IClassFixture<Azu
     public async Task KilledMidRunbook_Restarted_RequestIsAnsweredOnceAndNeverRunTwice()
     {
         await using var worker = new WorkerHarness(azurite);
-        worker.UseScript(RunbookNames.RestartImapServices, "Restart-Marked.ps1");
-        worker.Settings["HybridWorker:Queue:VisibilityTimeout"] = "00:00:05";
-        worker.Settings["HybridWorker:Queue:RenewInterval"] = "00:00:01";
+        worker.UseShortVisibility(RunbookNames.RestartImapServices, "Restart-Marked.ps1");
         var marker = Path.Combine(worker.Folder.FullName, "runs.txt");
         await worker.CreateQueuesAsync();
         var request = WorkerHarness.NewRequest(RunbookNames.RestartImapServices);

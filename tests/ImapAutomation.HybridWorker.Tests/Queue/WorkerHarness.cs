@@ -106,6 +106,14 @@ internal sealed class WorkerHarness : IAsyncDisposable
     public void UseScript(string runbook, string testScript) =>
         File.Copy(PowerShell.PowerShellRunbookRunnerTests.Script(testScript), Path.Combine(Catalog.FullName, runbook + ".ps1"), overwrite: true);
 
+    /// <summary>A test script under a catalog name, with a 5 s visibility timeout renewed every second: a message reappears soon unless renewed.</summary>
+    public void UseShortVisibility(string runbook, string testScript)
+    {
+        UseScript(runbook, testScript);
+        Settings["HybridWorker:Queue:VisibilityTimeout"] = "00:00:05";
+        Settings["HybridWorker:Queue:RenewInterval"] = "00:00:01";
+    }
+
     /// <summary>Builds the host; with <paramref name="runLoop"/> false the hosted loop is left out (tests drive the processor).</summary>
     public async Task StartAsync(bool runLoop = true)
     {
