@@ -1,11 +1,16 @@
 using Azure.Core;
 using Azure.Identity;
+using Azure.Storage.Queues;
+using ImapAutomation.Core.Incidents;
 using ImapAutomation.Core.Probe;
 using ImapAutomation.HybridWorker.AzureAutomation;
 using ImapAutomation.HybridWorker.Concurrency;
 using ImapAutomation.HybridWorker.Dispatch;
 using ImapAutomation.HybridWorker.Ledger;
 using ImapAutomation.HybridWorker.PowerShell;
+using ImapAutomation.HybridWorker.Queue;
+using ImapAutomation.HybridWorker.Verification;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ImapAutomation.HybridWorker;
@@ -19,7 +24,30 @@ public static class HybridWorkerExtensions
         builder.Services.AddWindowsService(options => options.ServiceName = "ImapAutomation Hybrid Worker");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHybridWorkerExecution();
+        builder.Services.AddHybridWorkerQueueLoop();
         return builder;
+    }
+
+    /// <summary>The queue loop on top of the execution half: verifier, queues, processor and the hosted <see cref="RequestLoop"/>.</summary>
+    public static IServiceCollection AddHybridWorkerQueueLoop(this IServiceCollection services)
+    {
+        services.AddOptions<RequestLoopOptions>().BindConfiguration(RequestLoopOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddRunbookRequestVerifier();
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RequestLoopOptions>>().Value;
+            // Plain text messages: the contract is JSON text ("messageEncoding": "none" on the Functions side).
+            var client = options.ConnectionString is { Length: > 0 } connection
+                ? new QueueServiceClient(connection)
+                : new QueueServiceClient(options.ServiceUri, sp.GetRequiredService<TokenCredential>());
+            return new RequestQueues(
+                new StorageQueueRequestSource(client.GetQueueClient(options.RequestsQueue)),
+                new StorageQueueResultSink(client.GetQueueClient(options.ResultsQueue)),
+                new StorageQueueResultSink(client.GetQueueClient(options.PoisonQueue)));
+        });
+        services.TryAddSingleton<RequestProcessor>();
+        services.AddHostedService<RequestLoop>();
+        return services;
     }
 
     /// <summary>The execution half (options, runner, dispatcher, ledger, gate, probe); the queue loop plugs in on top.</summary>
@@ -45,8 +73,13 @@ public static class HybridWorkerExtensions
             return RequestLedger.Open(options.LedgerPath, sp.GetRequiredService<TimeProvider>(), options.LedgerRetention);
         });
         services.AddSingleton(sp => new ExecutionGate(sp.GetRequiredService<IOptions<HybridWorkerOptions>>().Value.MaxConcurrency));
-        services.AddSingleton<ExactlyOnceExecutor>();
+        services.AddOptions<VerificationOptions>().BindConfiguration(VerificationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new ImapTlsProbe(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<VerifyingDispatcher>();
+        // The probe sits in front of whichever back end runs runbooks, inside the ledger, so a replay repeats its verdict.
+        services.AddSingleton(sp => new ExactlyOnceExecutor(
+            sp.GetRequiredService<RequestLedger>(), sp.GetRequiredService<ExecutionGate>(), sp.GetRequiredService<VerifyingDispatcher>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ExactlyOnceExecutor>>()));
         return services;
     }
 

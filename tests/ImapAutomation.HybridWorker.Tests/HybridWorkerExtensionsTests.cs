@@ -44,6 +44,31 @@ public sealed class HybridWorkerExtensionsTests : IDisposable
         Assert.Contains(expected, failures[0].Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("HybridWorker:Queue:BatchSize", "8", "AllowedServers")]
+    [InlineData("HybridWorker:Queue:AllowedServers:0", "ex01; Remove-Item x", "not a DNS host name")]
+    [InlineData("HybridWorker:Queue:RenewInterval", "00:05:00", "RenewInterval")]
+    public async Task StartAsync_QueueLoopMisconfigured_FailsNamingIt(string key, string value, string expected)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["HybridWorker:LedgerPath"] = Path.Combine(_temp.FullName, "ledger.jsonl"),
+            ["HybridWorker:Queue:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["RunbookSigning:CurrentKeyId"] = "k1",
+            ["RunbookSigning:CurrentKey"] = Convert.ToBase64String(new byte[32]),
+            [key] = value,
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHybridWorkerExecution();
+        builder.Services.AddHybridWorkerQueueLoop();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _temp.Delete(recursive: true);
 
     private static IHost Build(Dictionary<string, string?> settings)

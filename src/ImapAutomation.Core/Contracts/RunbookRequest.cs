@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ImapAutomation.Core.Contracts;
 
@@ -33,6 +34,10 @@ public sealed record RunbookRequest
 
     /// <summary>The approver's UPN when policy required approval; null for automatic runbooks.</summary>
     public string? ApprovedBy { get; init; }
+
+    /// <summary>A dry run: the runbook is invoked with <c>-WhatIf</c> and changes nothing. Signed, and absent from the JSON when false.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool WhatIf { get; init; }
 
     public string? KeyId { get; init; }
 

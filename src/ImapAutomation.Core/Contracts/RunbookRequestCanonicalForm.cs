@@ -46,6 +46,12 @@ public static class RunbookRequestCanonicalForm
             }
 
             writer.WriteEndArray();
+            if (request.WhatIf)
+            {
+                // Only when set, so every signature made before the field existed still verifies.
+                writer.WriteStringValue("whatIf");
+            }
+
             writer.WriteEndArray();
         }
 

@@ -49,11 +49,18 @@ public static class IncidentServiceCollectionExtensions
     public static IServiceCollection AddRunbookRequestVerification(this IServiceCollection services, Func<IServiceProvider, TableServiceClient> tables)
     {
         ArgumentNullException.ThrowIfNull(tables);
+        services.AddRunbookRequestVerifier();
+        services.TryAddSingleton(sp => new RequestLedger(tables(sp).GetTableClient(StorageNames.LedgerTable), sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>Registers only the verifier (keys from <c>RunbookSigning</c>), for a worker that keeps its own replay ledger and has no table access.</summary>
+    public static IServiceCollection AddRunbookRequestVerifier(this IServiceCollection services)
+    {
         AddSigning(services);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new RunbookRequestVerifier(
             sp.GetRequiredService<RunbookKeyRing>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<RunbookSigningOptions>>().Value));
-        services.TryAddSingleton(sp => new RequestLedger(tables(sp).GetTableClient(StorageNames.LedgerTable), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

@@ -72,6 +72,12 @@ public sealed record RunbookOutcome
 
     public required DateTimeOffset CompletedAt { get; init; }
 
+    /// <summary>The Test-ImapTls probe's verdict when one ran (a Test-ImapTls request, or after a change runbook); null when none ran.</summary>
+    public bool? VerificationPassed { get; init; }
+
+    /// <summary>What the probe saw (outcome and message), for the incident timeline.</summary>
+    public string? VerificationDetail { get; init; }
+
     /// <summary>True when this outcome was read back from the ledger for a redelivered request, not produced now.</summary>
     public bool Replayed { get; init; }
 

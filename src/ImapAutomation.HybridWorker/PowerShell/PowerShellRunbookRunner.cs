@@ -27,8 +27,18 @@ public sealed partial class PowerShellRunbookRunner : IDisposable
     private readonly ILogger<PowerShellRunbookRunner> _logger;
     private readonly RunspaceLeasePool _pool;
 
+    private readonly Action<Runspace>? _initialize;
+
     public PowerShellRunbookRunner(IOptions<PowerShellRunnerOptions> options, TimeProvider time, ILogger<PowerShellRunbookRunner> logger)
+        : this(options, time, logger, null)
     {
+    }
+
+    /// <summary>With a hook run on each new runspace after it is connected: tests point the Exchange lab at their own state file here.</summary>
+    internal PowerShellRunbookRunner(
+        IOptions<PowerShellRunnerOptions> options, TimeProvider time, ILogger<PowerShellRunbookRunner> logger, Action<Runspace>? initialize)
+    {
+        _initialize = initialize;
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
@@ -256,6 +266,8 @@ public sealed partial class PowerShellRunbookRunner : IDisposable
             {
                 ExchangeSession.Connect(runspace, _options.Exchange);
             }
+
+            _initialize?.Invoke(runspace);
 
             LogRunspaceOpened(_logger, _options.ModulesToImport.Count, _options.Exchange.Mode);
             return runspace;

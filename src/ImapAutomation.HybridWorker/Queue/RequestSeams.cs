@@ -1,9 +1,8 @@
 namespace ImapAutomation.HybridWorker.Queue;
 
 /// <summary>
-/// The seam for the queue loop (next session, once issue 4's RunbookRequest/RunbookResult contract and its verifier
-/// land): the loop receives raw messages here, verifies and parses them with that contract, runs them through
-/// <see cref="Ledger.ExactlyOnceExecutor"/>, posts the result and only then deletes the message.
+/// Where <see cref="RequestLoop"/> receives raw messages; <see cref="RequestProcessor"/> verifies them with the
+/// contract, runs them through <see cref="Ledger.ExactlyOnceExecutor"/>, posts the result and only then deletes the message.
 /// </summary>
 public interface IRequestSource
 {

@@ -56,6 +56,21 @@ public sealed class RunbookRequestVerifierTests
     }
 
     [Fact]
+    public void Verify_WhatIfAddedOrRemovedAfterSigning_RejectedAsBadSignature()
+    {
+        var dryRun = JsonNode.Parse(SignedJson(Request() with { WhatIf = true }))!.AsObject();
+        var real = JsonNode.Parse(SignedJson())!.AsObject();
+        Assert.True(Verifier().Verify(dryRun.ToJsonString()).IsValid);
+        Assert.False(real.ContainsKey("whatIf"));
+
+        dryRun.Remove("whatIf");
+        real["whatIf"] = true;
+
+        Assert.Equal(RequestRejection.BadSignature, Verifier().Verify(dryRun.ToJsonString()).Rejection);
+        Assert.Equal(RequestRejection.BadSignature, Verifier().Verify(real.ToJsonString()).Rejection);
+    }
+
+    [Fact]
     public void Verify_TamperedParameterValue_RejectedAsBadSignature()
     {
         var node = JsonNode.Parse(SignedJson())!.AsObject();
