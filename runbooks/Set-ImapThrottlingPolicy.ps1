@@ -4,10 +4,12 @@
 .DESCRIPTION
     The seed's "Configuring the client through Set-ThrottlingPolicy": ImapMaxConcurrency, ImapMaxBurst,
     ImapRechargeRate, ImapCutoffBalance and CPAMaxConcurrency Unlimited on the policy the unified-messaging
-    service account uses. The policy is organisation-wide (it lives in Active Directory), so the runbook takes no
-    server. Only the budgets that are not yet Unlimited are set; no change when all five are.
+    service account uses. The policy is organisation-wide (it lives in Active Directory): the server only names the
+    incident's server, which the hybrid worker passes to every runbook, and is not used otherwise. Only the budgets that are not yet Unlimited are set; no change when all five are.
     The policy must exist (the voice-mail installation creates it and assigns it to its account): the runbook
     does not create one, since a new policy would apply to nobody.
+.PARAMETER Server
+    The Exchange server of the incident (NetBIOS name or FQDN); accepted for the worker's uniform call, not used.
 .PARAMETER Identity
     The throttling policy's name; default NPUMAdminPolicy.
 .OUTPUTS
@@ -15,6 +17,10 @@
 #>
 [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
 param(
+    [ValidateLength(1, 253)]
+    [ValidatePattern('^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$')]
+    [string] $Server,
+
     [ValidateLength(1, 64)]
     [ValidatePattern('^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$')]
     [string] $Identity = 'NPUMAdminPolicy'

@@ -17,9 +17,6 @@ public enum ParameterType
 
     /// <summary>An Exchange ByteQuantifiedSize such as <c>10MB</c>; Min/Max bound the size in bytes.</summary>
     ByteSize,
-
-    /// <summary>An integer in range or the word <c>Unlimited</c> (throttling policy values).</summary>
-    IntegerOrUnlimited,
 }
 
 /// <summary>One typed runbook parameter; <see cref="DefaultJson"/> is what the planner sends when the rule gives no value.</summary>

@@ -115,10 +115,6 @@ public static partial class ParameterValidator
         {
             case ParameterType.WholeNumber:
                 return IsInteger(value, parameter, out _) ? null : $"must be an integer {range}, got {Describe(value)}";
-            case ParameterType.IntegerOrUnlimited:
-                return IsInteger(value, parameter, out _) || (value.ValueKind == JsonValueKind.String && value.GetString() == "Unlimited")
-                    ? null
-                    : $"must be an integer {range} or 'Unlimited', got {Describe(value)}";
             case ParameterType.Boolean:
                 return value.ValueKind is JsonValueKind.True or JsonValueKind.False ? null : $"must be true or false, got {Describe(value)}";
             default:

@@ -10,14 +10,10 @@ public static class RunbookCatalog
 {
     private const long MaxInt = int.MaxValue;
 
+    // The runbook sets the five IMAP/CPA budgets to Unlimited, as the seed says; only the policy is a parameter.
     private static readonly ParameterDefinition[] ThrottlingValues =
     [
-        new("PolicyName", ParameterType.Text, MaxLength: 64, Pattern: "^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}\\z", DefaultJson: "\"NPUMAdminPolicy\""),
-        new("ImapMaxConcurrency", ParameterType.IntegerOrUnlimited, Min: 0, Max: MaxInt, DefaultJson: "\"Unlimited\""),
-        new("ImapMaxBurst", ParameterType.IntegerOrUnlimited, Min: 0, Max: MaxInt, DefaultJson: "\"Unlimited\""),
-        new("ImapRechargeRate", ParameterType.IntegerOrUnlimited, Min: 0, Max: MaxInt, DefaultJson: "\"Unlimited\""),
-        new("ImapCutoffBalance", ParameterType.IntegerOrUnlimited, Min: 0, Max: MaxInt, DefaultJson: "\"Unlimited\""),
-        new("CPAMaxConcurrency", ParameterType.IntegerOrUnlimited, Min: 0, Max: MaxInt, DefaultJson: "\"Unlimited\""),
+        new("Identity", ParameterType.Text, MaxLength: 64, Pattern: "^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}\\z", DefaultJson: "\"NPUMAdminPolicy\""),
     ];
 
     public static IReadOnlyDictionary<string, RunbookDefinition> Definitions { get; } = new RunbookDefinition[]
@@ -31,10 +27,10 @@ public static class RunbookCatalog
         new(RunbookNames.SetImapCertificate, RunbookRisk.Low,
         [
             new("Thumbprint", ParameterType.Thumbprint),
-            new("CertificateName", ParameterType.HostName, MaxLength: 253),
-            new("MinimumDaysLeft", ParameterType.WholeNumber, Min: 1, Max: 3650, DefaultJson: "30"),
+            new("HostName", ParameterType.HostName, MaxLength: 253),
+            new("MinimumDaysLeft", ParameterType.WholeNumber, Min: 30, Max: 3650, DefaultJson: "30"),
         ]),
-        new(RunbookNames.RestartImapServices, RunbookRisk.Low, []),
+        new(RunbookNames.RestartImapServices, RunbookRisk.Low, [new("Force", ParameterType.Boolean)]),
         new(RunbookNames.SetImapProtocolLogQuota, RunbookRisk.Low,
         [
             new("LogPerFileSizeQuota", ParameterType.ByteSize, Required: true, Min: 1024 * 1024, Max: 1024L * 1024 * 1024, DefaultJson: "\"10MB\""),
@@ -50,8 +46,8 @@ public static class RunbookCatalog
         new(RunbookNames.SetImapThrottlingPolicy, RunbookRisk.High, ThrottlingValues),
         new(RunbookNames.SetStoreSessionLimits, RunbookRisk.High,
         [
-            new("MaximumAllowedSessionsPerUser", ParameterType.WholeNumber, Min: 1, Max: MaxInt, DefaultJson: "8264"),
-            new("MaximumAllowedServiceSessionsPerUser", ParameterType.WholeNumber, Min: 1, Max: MaxInt, DefaultJson: "8264"),
+            new("MaximumAllowedSessionsPerUser", ParameterType.WholeNumber, Min: 1, Max: 65535, DefaultJson: "8264"),
+            new("MaximumAllowedServiceSessionsPerUser", ParameterType.WholeNumber, Min: 1, Max: 65535, DefaultJson: "8264"),
         ]),
     }.ToDictionary(definition => definition.Name, StringComparer.Ordinal);
 

@@ -36,7 +36,7 @@ public sealed class AzureAutomationDispatcherTests : IDisposable
         Assert.Equal("ImapWorkers", (string)job.Body["properties"]!["runOn"]!);
         // Every parameter is a JSON-serialized string, as Start-AzAutomationRunbook sends them.
         Assert.Equal("\"ex01\"", (string)job.Body["properties"]!["parameters"]!["Server"]!);
-        Assert.Equal("\"ex01.contoso.local\"", (string)job.Body["properties"]!["parameters"]!["CertificateName"]!);
+        Assert.Equal("\"ex01.contoso.local\"", (string)job.Body["properties"]!["parameters"]!["HostName"]!);
         Assert.Equal("30", (string)job.Body["properties"]!["parameters"]!["MinimumDaysLeft"]!);
         Assert.Contains(_account.Requests, r => r.Contains("page=2", StringComparison.Ordinal));
     }
@@ -152,7 +152,7 @@ public sealed class AzureAutomationDispatcherTests : IDisposable
 
     private static RunbookDispatch Dispatch() => new(Guid.NewGuid(), "Set-ImapCertificate", "ex01", new Dictionary<string, object?>
     {
-        ["CertificateName"] = "ex01.contoso.local", ["MinimumDaysLeft"] = 30L,
+        ["HostName"] = "ex01.contoso.local", ["MinimumDaysLeft"] = 30L,
     });
 
     private AzureAutomationDispatcher Dispatcher() => new(
