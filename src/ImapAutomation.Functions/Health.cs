@@ -26,7 +26,7 @@ public sealed class Health(TableServiceClient tables, QueueServiceClient queues)
         var problems = new List<string>();
         foreach (var table in StorageNames.Tables)
         {
-            await Probe($"table {table}", () => tables.GetTableClient(table).QueryAsync<TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: timeout.Token).AsPages().GetAsyncEnumerator(timeout.Token).MoveNextAsync().AsTask(), problems).ConfigureAwait(false);
+            await Probe($"table {table}", () => FirstPageAsync(tables.GetTableClient(table), timeout.Token), problems).ConfigureAwait(false);
         }
 
         foreach (var queue in StorageNames.Queues)
@@ -37,6 +37,14 @@ public sealed class Health(TableServiceClient tables, QueueServiceClient queues)
         return problems.Count == 0
             ? new OkObjectResult(new { status = "ok" })
             : new ObjectResult(new { status = "unhealthy", problems }) { StatusCode = StatusCodes.Status503ServiceUnavailable };
+    }
+
+    /// <summary>Reads one page of at most one row: the cheapest call that needs read access to the table.</summary>
+    private static async Task FirstPageAsync(TableClient table, CancellationToken cancellationToken)
+    {
+        var pages = table.QueryAsync<TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages();
+        await using var page = pages.GetAsyncEnumerator(cancellationToken);
+        await page.MoveNextAsync().ConfigureAwait(false);
     }
 
     private static async Task Probe(string what, Func<Task> call, List<string> problems)

@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using ImapAutomation.Core.Approvals;
 using ImapAutomation.Core.Incidents;
-using ImapAutomation.Functions.Ingest;
-using ImapAutomation.Functions.Tests.Ingest;
 using ImapAutomation.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -21,11 +18,8 @@ public sealed class ApprovalPageInBrowserTests(ApprovalHarness harness) : IClass
     [Fact]
     public async Task OpenLinkAndClickApprove_InChromium_ApprovesTheStep()
     {
-        var body = ReceiveEventsTests.Event("exch01.contoso.com", "MSExchangeIMAP4", 1009, "<Data>x</Data>");
-        await harness.Get<ReceiveEvents>().Run(FunctionsHarness.Post(body, "application/xml"), CancellationToken.None);
+        var (incident, token) = await harness.AwaitingApprovalAsync("exch01.contoso.com");
         var engine = harness.Services.GetRequiredService<IncidentEngine>();
-        var incident = (await engine.GetAsync("exch01.contoso.com/ImapConnectionLimit", CancellationToken.None))!;
-        var token = harness.Services.GetRequiredService<ApprovalTokens>().Issue(incident, TimeSpan.FromHours(1));
         await using var site = await ServeApprovalsAsync();
 
         var outcome = await RunNodeAsync("click-approve.mjs", $"{site.Url}/api/approvals/{token}", ApprovalHarness.Approver);

@@ -22,6 +22,16 @@ public sealed class ApprovalHarness : FunctionsHarness
         new("Functions:Servers:2", "exch03.contoso.com"),
         new("Functions:Servers:3", "exch04.contoso.com"),
     ];
+
+    /// <summary>Opens a connection-limit incident on the server, which waits for approval here, and issues its link.</summary>
+    public async Task<(Incident Incident, string Token)> AwaitingApprovalAsync(string server, int eventId = 1009)
+    {
+        var body = ReceiveEventsTests.Event(server, "MSExchangeIMAP4", eventId, "<Data>x</Data>");
+        await Get<ReceiveEvents>().Run(FunctionsHarness.Post(body, "application/xml"), CancellationToken.None);
+        var incident = (await Services.GetRequiredService<IncidentEngine>().GetAsync(server + "/ImapConnectionLimit", CancellationToken.None))!;
+        Assert.Equal(IncidentState.AwaitingApproval, incident.State);
+        return (incident, Services.GetRequiredService<ApprovalTokens>().Issue(incident, TimeSpan.FromHours(1)));
+    }
 }
 
 public sealed class ApprovalsTests(ApprovalHarness harness) : IClassFixture<ApprovalHarness>
@@ -29,7 +39,7 @@ public sealed class ApprovalsTests(ApprovalHarness harness) : IClassFixture<Appr
     [Fact]
     public async Task Get_ValidLink_ShowsAConfirmationPageAndChangesNothing()
     {
-        var (incident, token) = await AwaitingApprovalAsync("exch01.contoso.com");
+        var (incident, token) = await harness.AwaitingApprovalAsync("exch01.contoso.com");
 
         var page = Assert.IsType<ContentResult>(await Run("GET", token));
 
@@ -41,7 +51,7 @@ public sealed class ApprovalsTests(ApprovalHarness harness) : IClassFixture<Appr
     [Fact]
     public async Task Post_ApproverApproves_MovesTheIncidentOnAndTheLinkIsSpent()
     {
-        var (incident, token) = await AwaitingApprovalAsync("exch02.contoso.com");
+        var (incident, token) = await harness.AwaitingApprovalAsync("exch02.contoso.com");
 
         var approved = Assert.IsType<ContentResult>(await Run("POST", token, ApprovalHarness.Approver, "approve"));
         var replayed = Assert.IsType<ContentResult>(await Run("POST", token, ApprovalHarness.Approver, "approve"));
@@ -54,7 +64,7 @@ public sealed class ApprovalsTests(ApprovalHarness harness) : IClassFixture<Appr
     [Fact]
     public async Task Post_NotAnApprover_Is403AndChangesNothing()
     {
-        var (incident, token) = await AwaitingApprovalAsync("exch03.contoso.com", eventId: 1101);
+        var (incident, token) = await harness.AwaitingApprovalAsync("exch03.contoso.com", eventId: 1101);
 
         var result = Assert.IsType<ContentResult>(await Run("POST", token, "intruder@contoso.com", "approve"));
 
@@ -76,7 +86,7 @@ public sealed class ApprovalsTests(ApprovalHarness harness) : IClassFixture<Appr
     [Fact]
     public async Task Get_TamperedLink_Is400()
     {
-        var (_, token) = await AwaitingApprovalAsync("exch04.contoso.com", eventId: 1103);
+        var (_, token) = await harness.AwaitingApprovalAsync("exch04.contoso.com", eventId: 1103);
         var payload = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(0, token.IndexOf('.', StringComparison.Ordinal))));
         var forged = System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.Replace("\"step\":0", "\"step\":1", StringComparison.Ordinal))) + token[token.IndexOf('.', StringComparison.Ordinal)..];
 
@@ -87,15 +97,6 @@ public sealed class ApprovalsTests(ApprovalHarness harness) : IClassFixture<Appr
     }
 
     private IncidentEngine Engine => harness.Services.GetRequiredService<IncidentEngine>();
-
-    private async Task<(Incident Incident, string Token)> AwaitingApprovalAsync(string server, int eventId = 1009)
-    {
-        var body = ReceiveEventsTests.Event(server, "MSExchangeIMAP4", eventId, "<Data>x</Data>");
-        await harness.Get<ReceiveEvents>().Run(FunctionsHarness.Post(body, "application/xml"), CancellationToken.None);
-        var incident = (await Engine.GetAsync(server + "/ImapConnectionLimit", CancellationToken.None))!;
-        Assert.Equal(IncidentState.AwaitingApproval, incident.State);
-        return (incident, harness.Services.GetRequiredService<ApprovalTokens>().Issue(incident, TimeSpan.FromHours(1)));
-    }
 
     private async Task<IActionResult> Run(string method, string token, string? upn = null, string? decision = null)
     {
