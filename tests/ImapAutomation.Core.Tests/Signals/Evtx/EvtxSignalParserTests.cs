@@ -136,7 +136,8 @@ public sealed class EvtxSignalParserTests
     public void ToSignal_EveryCorpusRecord_MatchesTheXmlParserOnItsXmlRendering()
     {
         var files = EvtxConformanceTests.CorpusFiles();
-        Skip.If(files.Count == 0, $"no .evtx corpus under {EvtxConformanceTests.CorpusRoot}");
+        // The whole-corpus comparison needs ../shared; a fresh clone only has the one-file excerpt in tests/shared.
+        Skip.If(files.Count < 10, $"only {files.Count} .evtx file(s) under {EvtxConformanceTests.CorpusRoot}: the full corpus (../shared) is absent");
         var compared = 0;
         var differences = new List<string>();
         foreach (var file in files)
