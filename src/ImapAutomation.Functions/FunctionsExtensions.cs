@@ -2,13 +2,16 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
+using ImapAutomation.Core.Announcements;
 using ImapAutomation.Core.Approvals;
+using ImapAutomation.Core.Cards;
 using ImapAutomation.Core.Catalog;
 using ImapAutomation.Core.Detection;
 using ImapAutomation.Core.Incidents;
 using ImapAutomation.Core.Ingestion;
 using ImapAutomation.Core.LogAnalytics;
 using ImapAutomation.Core.Polling;
+using ImapAutomation.Core.Teams;
 using ImapAutomation.Core.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
@@ -56,6 +59,11 @@ public static class FunctionsExtensions
                 : new QueueServiceClient(ConnectionString(storage), options);
         });
         services.AddIncidentEngine(sp => sp.GetRequiredService<TableServiceClient>(), sp => sp.GetRequiredService<QueueServiceClient>());
+
+        // Every engine call posts its cards through the announcer after its change commits: no function has card code.
+        services.AddTeamsNotifier(configuration);
+        services.AddCardBuilders(configuration);
+        services.AddTeamsAnnouncer(configuration);
         services.TryAddSingleton<EventIngestor>();
         services.TryAddSingleton<ApprovalTokens>();
 

@@ -28,6 +28,7 @@ public sealed partial class IncidentEngine
     private readonly PolicyOptions _policy;
     private readonly TimeProvider _time;
     private readonly ILogger<IncidentEngine> _logger;
+    private readonly NotificationOutbox _notices;
 
     public IncidentEngine(
         TableClient incidents,
@@ -36,7 +37,8 @@ public sealed partial class IncidentEngine
         RunbookRequestSigner signer,
         IOptions<PolicyOptions> policy,
         TimeProvider timeProvider,
-        ILogger<IncidentEngine> logger)
+        ILogger<IncidentEngine> logger,
+        IIncidentAnnouncer? announcer = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         _store = new IncidentStore(incidents);
@@ -48,6 +50,7 @@ public sealed partial class IncidentEngine
         _dispatcher = dispatcher;
         _time = timeProvider;
         _logger = logger;
+        _notices = new NotificationOutbox(incidents, announcer, timeProvider, logger);
     }
 
     public Task<IncidentChange> IngestAsync(DetectionRecord detection, CancellationToken cancellationToken) =>
@@ -165,6 +168,7 @@ public sealed partial class IncidentEngine
             await DispatchAsync(row.PartitionKey, row.GetString("IncidentRow"), request, cancellationToken).ConfigureAwait(false);
         }
 
+        await _notices.RedeliverAsync(cancellationToken).ConfigureAwait(false);
         return touched;
     }
 
@@ -237,11 +241,16 @@ public sealed partial class IncidentEngine
 
             if (!work.Changed)
             {
+                await NoticeUnchangedAsync(work.Incident, extraNotifications, cancellationToken).ConfigureAwait(false);
                 return new(work.IsNew ? null : work.Incident, extraNotifications, [], 0, conflicts, work.Ignored);
             }
 
             work.Incident.UpdatedAt = now;
-            if (!await _store.TrySubmitAsync(Actions(work, snapshot, facts), cancellationToken).ConfigureAwait(false))
+            List<IncidentNotification> notifications = [.. work.Notifications, .. extraNotifications];
+            var notices = NotificationOutbox.Rows(work.Incident, notifications);
+            var actions = Actions(work, snapshot, facts);
+            actions.AddRange(notices.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)));
+            if (!await _store.TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
             {
                 await TableRows.BackOffAsync(conflicts, cancellationToken).ConfigureAwait(false);
                 continue;
@@ -266,7 +275,8 @@ public sealed partial class IncidentEngine
                 LogTimeline(work.Incident.Id, entry.Actor, entry.What, entry.Detail);
             }
 
-            return new(work.Incident, [.. work.Notifications, .. extraNotifications], sent, 1, conflicts, work.Ignored);
+            await _notices.DeliverAsync(server, kind, notices.Select(row => row.RowKey), cancellationToken).ConfigureAwait(false);
+            return new(work.Incident, notifications, sent, 1, conflicts, work.Ignored);
         }
 
         throw new InvalidOperationException($"Incident {IncidentIds.For(server, kind)}: gave up after {MaxConflicts} conflicting writes.");
@@ -368,6 +378,24 @@ public sealed partial class IncidentEngine
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A fleet escalation can come from a decision that changed nothing on the incident: its row is written on its
+    /// own (its key carries the time, so it never collides with a change's rows) and delivered.
+    /// </summary>
+    private async Task NoticeUnchangedAsync(Incident incident, List<IncidentNotification> notifications, CancellationToken cancellationToken)
+    {
+        if (notifications.Count == 0)
+        {
+            return;
+        }
+
+        var suffix = _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var rows = NotificationOutbox.Rows(incident, notifications, suffix);
+        await _store.Table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)), cancellationToken)
+            .ConfigureAwait(false);
+        await _notices.DeliverAsync(incident.Server, incident.Kind, rows.Select(row => row.RowKey), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool> DispatchAsync(string server, string incidentRow, RunbookRequest request, CancellationToken cancellationToken)
