@@ -13,11 +13,13 @@ using ImapAutomation.Core.LogAnalytics;
 using ImapAutomation.Core.Polling;
 using ImapAutomation.Core.Teams;
 using ImapAutomation.Core.Telemetry;
+using ImapAutomation.Functions.Approvals;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.Kiota.Authentication.Azure;
 
 namespace ImapAutomation.Functions;
 
@@ -66,6 +68,7 @@ public static class FunctionsExtensions
         services.AddTeamsAnnouncer(configuration);
         services.TryAddSingleton<EventIngestor>();
         services.TryAddSingleton<ApprovalTokens>();
+        AddApproverCheck(services, configuration);
 
         services.TryAddSingleton(sp => new LogAnalyticsClient(sp.GetRequiredService<TokenCredential>(), sp.GetService<LogAnalyticsClientOptions>()));
         services.TryAddSingleton(sp => new PollCheckpointStore(sp.GetRequiredService<TableServiceClient>().GetTableClient(StorageNames.CheckpointsTable)));
@@ -73,6 +76,24 @@ public static class FunctionsExtensions
             sp.GetRequiredService<LogAnalyticsClient>(), sp.GetRequiredService<PollCheckpointStore>(),
             sp.GetRequiredService<IOptions<EventPollOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         return services;
+    }
+
+    /// <summary>One approver check for Approvals, TriggerRunbook and the incident actions, chosen by Functions:ApproverSource.</summary>
+    private static void AddApproverCheck(IServiceCollection services, IConfiguration configuration)
+    {
+        var source = configuration.GetSection(FunctionsOptions.SectionName).GetValue<ApproverSource?>(nameof(FunctionsOptions.ApproverSource)) ?? ApproverSource.List;
+        if (source != ApproverSource.GraphGroup)
+        {
+            services.TryAddSingleton<IApproverCheck, ConfiguredApprovers>();
+            return;
+        }
+
+        // As the app (managed identity), which needs GroupMember.Read.All; only Graph's own host gets the token.
+        var teams = new TeamsOptions();
+        configuration.GetSection(TeamsOptions.SectionName).Bind(teams);
+        services.AddGraphApproverDirectory(configuration, sp => new AzureIdentityAuthenticationProvider(
+            sp.GetRequiredService<TokenCredential>(), [teams.GraphBaseUrl.Host], scopes: ["https://graph.microsoft.com/.default"]));
+        services.TryAddSingleton<IApproverCheck, GraphGroupApprovers>();
     }
 
     private static string ConnectionString(IConfigurationSection storage) =>

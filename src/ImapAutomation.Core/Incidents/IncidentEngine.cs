@@ -20,6 +20,7 @@ public sealed partial class IncidentEngine
     private const int MaxConflicts = 200;
 
     private readonly IncidentStore _store;
+    private readonly IncidentIndex _index;
     private readonly IncidentStateMachine _machine;
     private readonly DagLocks _dags;
     private readonly FleetBreaker _breaker;
@@ -42,6 +43,7 @@ public sealed partial class IncidentEngine
     {
         ArgumentNullException.ThrowIfNull(policy);
         _store = new IncidentStore(incidents);
+        _index = new IncidentIndex(incidents, timeProvider);
         _policy = policy.Value;
         _machine = new IncidentStateMachine(_policy, signer);
         _dags = new DagLocks(incidents);
@@ -145,27 +147,13 @@ public sealed partial class IncidentEngine
     public async Task<int> TickAsync(CancellationToken cancellationToken)
     {
         var touched = 0;
-        var active = new List<(string Server, IncidentKind Kind)>();
-        await foreach (var row in _store.Table.QueryAsync<TableEntity>(
-            "RowKey gt 'incident~' and RowKey lt 'incident~~'", select: ["Server", "Kind", "State"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        foreach (var entry in await _index.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (Enum.Parse<IncidentState>(row.GetString("State")) is IncidentState.Open or IncidentState.Suppressed or IncidentState.Remediating or IncidentState.Verifying)
-            {
-                active.Add((row.GetString("Server"), Enum.Parse<IncidentKind>(row.GetString("Kind"))));
-            }
-        }
-
-        foreach (var (server, kind) in active)
-        {
-            var change = await MutateAsync(server, kind, create: false, _machine.Tick, cancellationToken).ConfigureAwait(false);
-            touched += change.Writes > 0 ? 1 : 0;
-        }
-
-        await foreach (var row in _store.Table.QueryAsync<TableEntity>(
-            "RowKey gt 'outbox~' and RowKey lt 'outbox~~' and Dispatched eq false", cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            var request = RunbookContract.ParseRequest(row.GetString("Request")).Value!;
-            await DispatchAsync(row.PartitionKey, row.GetString("IncidentRow"), request, cancellationToken).ConfigureAwait(false);
+            // active~server~Kind or outbox~server~requestId (host names hold no '~').
+            var parts = entry.RowKey.Split('~', 3);
+            touched += parts[0] == "active"
+                ? await TickIncidentAsync(entry, parts[1], Enum.Parse<IncidentKind>(parts[2]), cancellationToken).ConfigureAwait(false)
+                : await RedeliverAsync(entry, parts[1], parts[2], cancellationToken).ConfigureAwait(false);
         }
 
         await _notices.RedeliverAsync(cancellationToken).ConfigureAwait(false);
@@ -248,6 +236,7 @@ public sealed partial class IncidentEngine
             work.Incident.UpdatedAt = now;
             List<IncidentNotification> notifications = [.. work.Notifications, .. extraNotifications];
             var notices = NotificationOutbox.Rows(work.Incident, notifications);
+            await _index.BeforeCommitAsync(work, snapshot, cancellationToken).ConfigureAwait(false);
             var actions = Actions(work, snapshot, facts);
             actions.AddRange(notices.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)));
             if (!await _store.TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
@@ -349,7 +338,10 @@ public sealed partial class IncidentEngine
             return facts;
         }
 
-        var breaker = await _breaker.RecordNeedAsync(incident.Kind, incident.Server, now, cancellationToken).ConfigureAwait(false);
+        // The breaker stops automatic changes; an operator's own run is a person's decision and never counts towards it.
+        var breaker = incident.Kind == IncidentKind.OperatorRequest
+            ? default
+            : await _breaker.RecordNeedAsync(incident.Kind, incident.Server, now, cancellationToken).ConfigureAwait(false);
         facts = facts with { Breaker = breaker };
         if ((breaker.IsOpen && !_policy.NeedsApproval(step.Runbook)) || _policy.DagOf(incident.Server) is not { } dag)
         {
@@ -403,6 +395,7 @@ public sealed partial class IncidentEngine
         var sent = await _dispatcher.DispatchAsync(request, new IncidentKey(server, incidentRow), cancellationToken).ConfigureAwait(false);
         var done = new TableEntity(server, IncidentStore.OutboxRow(request.RequestId)) { ["Dispatched"] = true };
         await _store.Table.UpdateEntityAsync(done, Azure.ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        await _index.DispatchedAsync(server, request.RequestId, cancellationToken).ConfigureAwait(false);
         return sent;
     }
 
