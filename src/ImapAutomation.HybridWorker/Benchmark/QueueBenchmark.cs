@@ -89,7 +89,7 @@ internal static class QueueBenchmark
             new TimedSink(new StorageQueueResultSink(resultQueue), timings),
             new StorageQueueResultSink(service.GetQueueClient(StorageNames.RequestsPoisonQueue)));
         var verifier = new RunbookRequestVerifier(keys, TimeProvider.System, new RunbookSigningOptions());
-        var processor = new RequestProcessor(verifier, executor, queues, Options.Create(loopOptions), TimeProvider.System, NullLogger<RequestProcessor>.Instance);
+        var processor = new RequestProcessor(verifier, new RunbookResultSigner(keys), executor, queues, Options.Create(loopOptions), TimeProvider.System, NullLogger<RequestProcessor>.Instance);
         using var loop = new RequestLoop(processor, queues, Options.Create(loopOptions), TimeProvider.System, NullLogger<RequestLoop>.Instance);
 
         var watch = Stopwatch.StartNew();
@@ -98,19 +98,20 @@ internal static class QueueBenchmark
         var seconds = watch.Elapsed.TotalSeconds;
         await loop.StopAsync(cancellationToken).ConfigureAwait(false);
 
-        await CheckAsync(timings, requestQueue, resultQueue, requests, cancellationToken).ConfigureAwait(false);
+        await CheckAsync(timings, new RunbookResultSigner(keys), requestQueue, resultQueue, requests, cancellationToken).ConfigureAwait(false);
         return new QueueFigures(requests, servers, sleepMilliseconds, loopOptions.BatchSize, seconds,
             [.. timings.ReceiveCalls], timings.Received, [.. timings.Posts], [.. timings.Deletes], [.. timings.Renewals]);
     }
 
     private static string Server(int index) => $"ex{index.ToString("D2", CultureInfo.InvariantCulture)}.lab.example";
 
-    /// <summary>A figure from a run that did not do the work is worthless: every request ran, was answered once and is gone.</summary>
-    private static async Task CheckAsync(Timings timings, QueueClient requests, QueueClient results, int expected, CancellationToken cancellationToken)
+    /// <summary>A figure from a run that did not do the work is worthless: every request ran, was answered once with a signed result, and is gone.</summary>
+    private static async Task CheckAsync(Timings timings, RunbookResultSigner signatures, QueueClient requests, QueueClient results, int expected, CancellationToken cancellationToken)
     {
         var bodies = timings.Bodies.ToList();
         var parsed = bodies.Select(RunbookContract.ParseResult).ToList();
-        var failures = parsed.Where(p => p.Value?.Status != RunbookStatus.Succeeded).Select(p => p.Reason ?? p.Value!.Error).ToList();
+        var failures = parsed.Where(p => p.Value?.Status != RunbookStatus.Succeeded || signatures.Verify(p.Value) is not null)
+            .Select(p => p.Reason ?? signatures.Verify(p.Value!) ?? p.Value!.Error).ToList();
         if (bodies.Count != expected || failures.Count > 0 || parsed.Select(p => p.Value!.RequestId).Distinct(StringComparer.Ordinal).Count() != expected)
         {
             throw new InvalidOperationException(
