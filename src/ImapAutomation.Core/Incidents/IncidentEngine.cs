@@ -26,6 +26,7 @@ public sealed partial class IncidentEngine
     private readonly FleetBreaker _breaker;
     private readonly RequestLedger _ledger;
     private readonly RunbookRequestDispatcher _dispatcher;
+    private readonly RunbookResultSigner _results;
     private readonly PolicyOptions _policy;
     private readonly TimeProvider _time;
     private readonly ILogger<IncidentEngine> _logger;
@@ -50,6 +51,7 @@ public sealed partial class IncidentEngine
         _breaker = new FleetBreaker(incidents, _policy);
         _ledger = ledger;
         _dispatcher = dispatcher;
+        _results = new RunbookResultSigner(signer.Keys);
         _time = timeProvider;
         _logger = logger;
         _notices = new NotificationOutbox(incidents, announcer, timeProvider, logger);
@@ -126,11 +128,14 @@ public sealed partial class IncidentEngine
     public async Task<IncidentChange> ApplyResultAsync(RunbookResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var row = await _ledger.ReadAsync(result.RequestId, cancellationToken).ConfigureAwait(false);
+        // Checked before the ledger is read: a forged result learns nothing and changes nothing.
+        var forged = _results.Verify(result);
+        var row = forged is null ? await _ledger.ReadAsync(result.RequestId, cancellationToken).ConfigureAwait(false) : null;
         var status = RequestLedger.Status(row);
-        if (status is LedgerStatus.Unknown or LedgerStatus.Completed)
+        if (forged is not null || status is LedgerStatus.Unknown or LedgerStatus.Completed)
         {
-            var reason = status == LedgerStatus.Unknown ? "result for an unknown request" : "result for an already completed request";
+            var reason = forged is not null ? "result signature refused: " + forged
+                : status == LedgerStatus.Unknown ? "result for an unknown request" : "result for an already completed request";
             await _ledger.RecordIgnoredResultAsync(result.RequestId, reason, RunbookContract.Serialize(result), cancellationToken).ConfigureAwait(false);
             LogResultIgnored(result.RequestId, reason);
             return new(null, [], [], 1, 0, reason);
