@@ -22,12 +22,16 @@ public class FunctionsHarness : IAsyncLifetime
 
     public RecordingHttpServer LogAnalytics { get; private set; } = null!;
 
+    /// <summary>Stands in for Microsoft Graph (checkMemberGroups) when a test class turns on Functions:ApproverSource=GraphGroup.</summary>
+    public RecordingHttpServer Graph { get; private set; } = null!;
+
     public ServiceProvider Services { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
         LogAnalytics = await RecordingHttpServer.StartAsync();
+        Graph = await RecordingHttpServer.StartAsync();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage"] = _azurite.ConnectionString,
@@ -45,6 +49,7 @@ public class FunctionsHarness : IAsyncLifetime
         services.AddSingleton(laOptions);
         services.AddSingleton<Azure.Core.TokenCredential>(new StaticTokenCredential());
         services.AddImapAutomationServices(configuration);
+        services.AddHttpClient(Core.Teams.TeamsServiceCollectionExtensions.ApproversHttpClientName).ConfigurePrimaryHttpMessageHandler(Graph.CreateTrustingHandler);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
         var tables = Services.GetRequiredService<TableServiceClient>();
@@ -67,15 +72,21 @@ public class FunctionsHarness : IAsyncLifetime
     {
         await Services.DisposeAsync();
         await LogAnalytics.DisposeAsync();
+        await Graph.DisposeAsync();
         await _azurite.DisposeAsync();
     }
 
     public T Get<T>()
         where T : notnull => ActivatorUtilities.CreateInstance<T>(Services);
 
-    public static HttpRequest Post(string body, string contentType)
+    public static HttpRequest Post(string body, string contentType, params (string Name, string Value)[] headers)
     {
         var context = new DefaultHttpContext();
+        foreach (var (name, value) in headers)
+        {
+            context.Request.Headers[name] = value;
+        }
+
         var bytes = Encoding.UTF8.GetBytes(body);
         context.Request.Method = "POST";
         context.Request.Body = new MemoryStream(bytes);
