@@ -169,7 +169,8 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
 
         var row = response.Value;
         var now = time.GetUtcNow();
-        if (row.GetDateTimeOffset("LeaseUntil") is { } until && until > now && row.GetString("LeaseOwner") != _instance)
+        // Any live lease blocks, this instance's own included: two concurrent ticks of one host must not both post.
+        if (row.GetDateTimeOffset("LeaseUntil") is { } until && until > now)
         {
             return (Claim.HeldByAnother, null);
         }
