@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ImapAutomation.Core.Announcements;
 using ImapAutomation.Core.Approvals;
 using ImapAutomation.Core.Cards;
@@ -88,42 +87,6 @@ internal sealed class AnnouncerHost : IDisposable
     }, graph: true);
 
     public void Dispose() => _provider.Dispose();
-
-    /// <summary>The card of a Workflows webhook post (the documented envelope with one adaptive attachment).</summary>
-    public static JsonObject WebhookCard(RecordedRequest post)
-    {
-        var envelope = JsonNode.Parse(post.Body)!.AsObject();
-        Assert.Equal("message", (string?)envelope["type"]);
-        var attachment = Assert.Single(envelope["attachments"]!.AsArray())!;
-        Assert.Equal("application/vnd.microsoft.card.adaptive", (string?)attachment["contentType"]);
-        return attachment["content"]!.AsObject();
-    }
-
-    /// <summary>The card of a Graph channel message or reply (the card travels as a string in the attachment).</summary>
-    public static JsonObject GraphCard(RecordedRequest post) =>
-        JsonNode.Parse((string)JsonNode.Parse(post.Body)!["attachments"]![0]!["content"]!)!.AsObject();
-
-    /// <summary>What a card is, told by the words operators see first (its fallback text).</summary>
-    public static string KindOf(JsonObject card)
-    {
-        var fallback = (string?)card["fallbackText"] ?? "";
-        if (fallback.StartsWith("Update:", StringComparison.Ordinal))
-        {
-            return "progress";
-        }
-
-        if (fallback.StartsWith("RESOLVED:", StringComparison.Ordinal) || fallback.StartsWith("FIX FAILED:", StringComparison.Ordinal))
-        {
-            return "result";
-        }
-
-        if (fallback.StartsWith("Needs a person:", StringComparison.Ordinal))
-        {
-            return "escalation";
-        }
-
-        return Cards.CardAssert.Urls(card).Any(u => u.Contains("/api/approvals/", StringComparison.Ordinal)) ? "approval" : "incident";
-    }
 
     private sealed class FixedToken(string token) : IAuthenticationProvider
     {

@@ -26,9 +26,9 @@ public sealed class IncidentAnnouncementTests(AzuriteFixture azurite)
         await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
             (i % 2 == 0 ? first : second).Engine.IngestAsync(Storm(Ex01, IncidentKind.ImapCertificateBinding, events: 100, minute: i), None)));
 
-        var cards = teams.Requests.Select(AnnouncerHost.WebhookCard).ToList();
+        var cards = teams.Requests.Select(TeamsWire.WebhookCard).ToList();
         Assert.All(cards, CardAssert.ValidAgainstSchema);
-        Assert.Equal(["incident", "progress"], cards.Select(AnnouncerHost.KindOf));
+        Assert.Equal(["incident", "progress"], cards.Select(TeamsWire.KindOf));
         Assert.Contains(CardAssert.Texts(cards[0]), t => t.Contains("ex01.contoso.com", StringComparison.Ordinal));
         Assert.Equal(2, await CountAsync(h, "posted~"));
         Assert.Equal(0, await UndeliveredAsync(h));
@@ -44,8 +44,8 @@ public sealed class IncidentAnnouncementTests(AzuriteFixture azurite)
 
         await host.Engine.IngestAsync(Storm(Ex01, IncidentKind.TlsHandshakeFailure), None);
 
-        var cards = teams.Requests.Select(AnnouncerHost.WebhookCard).ToList();
-        Assert.Equal(["incident", "approval"], cards.Select(AnnouncerHost.KindOf));
+        var cards = teams.Requests.Select(TeamsWire.WebhookCard).ToList();
+        Assert.Equal(["incident", "approval"], cards.Select(TeamsWire.KindOf));
         CardAssert.ValidAgainstSchema(cards[1]);
         var links = CardAssert.Urls(cards[1]).Where(u => u.Contains("/api/approvals/", StringComparison.Ordinal)).Select(u => new Uri(u)).ToList();
         Assert.Equal(["?decision=approve", "?decision=reject"], links.Select(u => u.Query));
@@ -60,8 +60,8 @@ public sealed class IncidentAnnouncementTests(AzuriteFixture azurite)
         var approved = await host.Engine.ApproveAsync(id, "ops@contoso.com", None);
 
         Assert.False(claims.Matches(approved.Incident!));
-        var queued = AnnouncerHost.WebhookCard(teams.Requests[^1]);
-        Assert.Equal("progress", AnnouncerHost.KindOf(queued));
+        var queued = TeamsWire.WebhookCard(teams.Requests[^1]);
+        Assert.Equal("progress", TeamsWire.KindOf(queued));
         Assert.Contains(CardAssert.Texts(queued), t => CardAssert.Rendered(t).Contains("approved by ops[@]contoso.com", StringComparison.Ordinal));
     }
 
@@ -72,7 +72,7 @@ public sealed class IncidentAnnouncementTests(AzuriteFixture azurite)
         await using var teams = await Accepting();
         using var host = AnnouncerHost.Webhook(h, teams);
         await host.Engine.IngestAsync(Storm(Ex01, IncidentKind.TlsHandshakeFailure), None);
-        var link = CardAssert.Urls(AnnouncerHost.WebhookCard(teams.Requests[^1])).First(u => u.Contains("/api/approvals/", StringComparison.Ordinal));
+        var link = CardAssert.Urls(TeamsWire.WebhookCard(teams.Requests[^1])).First(u => u.Contains("/api/approvals/", StringComparison.Ordinal));
         var token = Uri.UnescapeDataString(new Uri(link).AbsolutePath["/api/approvals/".Length..]);
 
         h.Time.Advance(TimeSpan.FromHours(8));
@@ -94,8 +94,8 @@ public sealed class IncidentAnnouncementTests(AzuriteFixture azurite)
             await host.Engine.ApplyResultAsync(Result(request.RequestId, verification: verification), None);
         }
 
-        var cards = teams.Requests.Select(AnnouncerHost.WebhookCard).ToList();
-        Assert.Equal(["incident", "progress", "result"], cards.Select(AnnouncerHost.KindOf));
+        var cards = teams.Requests.Select(TeamsWire.WebhookCard).ToList();
+        Assert.Equal(["incident", "progress", "result"], cards.Select(TeamsWire.KindOf));
         var result = cards[^1];
         CardAssert.ValidAgainstSchema(result);
         Assert.StartsWith("RESOLVED:", (string?)result["fallbackText"], StringComparison.Ordinal);
@@ -116,8 +116,8 @@ public sealed class IncidentAnnouncementTests(AzuriteFixture azurite)
 
         await host.Engine.ApplyResultAsync(Result(request.RequestId, RunbookStatus.Rejected, error: Hostile), None);
 
-        var card = AnnouncerHost.WebhookCard(teams.Requests[^1]);
-        Assert.Equal("escalation", AnnouncerHost.KindOf(card));
+        var card = TeamsWire.WebhookCard(teams.Requests[^1]);
+        Assert.Equal("escalation", TeamsWire.KindOf(card));
         CardAssert.ValidAgainstSchema(card);
         Assert.All(CardAssert.Texts(card), t => Assert.False(CardAssert.HasLiveMarkdown(t), $"Live markdown in card text: {t}"));
         Assert.Contains(CardAssert.Texts(card).Select(CardAssert.Rendered), t => t.Contains("[click me]", StringComparison.Ordinal));
@@ -145,8 +145,8 @@ public sealed class IncidentAnnouncementTests(AzuriteFixture azurite)
         await host.Engine.TickAsync(None);
         await host.Engine.TickAsync(None);
 
-        var delivered = teams.Requests.Skip(failed).Select(AnnouncerHost.WebhookCard).ToList();
-        Assert.Equal(["incident", "progress"], delivered.Select(AnnouncerHost.KindOf));
+        var delivered = teams.Requests.Skip(failed).Select(TeamsWire.WebhookCard).ToList();
+        Assert.Equal(["incident", "progress"], delivered.Select(TeamsWire.KindOf));
         Assert.Equal(0, await UndeliveredAsync(h));
     }
 
@@ -167,9 +167,9 @@ public sealed class IncidentAnnouncementTests(AzuriteFixture azurite)
         teams.Fallback = new ScriptedResponse(202);
         await Task.WhenAll(first.Engine.TickAsync(None), second.Engine.TickAsync(None), first.Engine.TickAsync(None), second.Engine.TickAsync(None));
 
-        var delivered = teams.Requests.Skip(failed).Select(AnnouncerHost.WebhookCard).ToList();
+        var delivered = teams.Requests.Skip(failed).Select(TeamsWire.WebhookCard).ToList();
         Assert.Equal(6, delivered.Count);
-        Assert.Equal(3, delivered.Count(c => AnnouncerHost.KindOf(c) == "incident"));
+        Assert.Equal(3, delivered.Count(c => TeamsWire.KindOf(c) == "incident"));
         Assert.Equal(0, await UndeliveredAsync(h));
         Assert.Equal(6, await CountAsync(h, "posted~"));
     }
@@ -185,7 +185,7 @@ public sealed class IncidentAnnouncementTests(AzuriteFixture azurite)
         using var host = AnnouncerHost.Webhook(h, teams);
         await host.Engine.TickAsync(None);
 
-        Assert.Equal(["incident", "progress"], teams.Requests.Select(AnnouncerHost.WebhookCard).Select(AnnouncerHost.KindOf));
+        Assert.Equal(["incident", "progress"], teams.Requests.Select(TeamsWire.WebhookCard).Select(TeamsWire.KindOf));
     }
 
     [Fact]
@@ -205,8 +205,8 @@ public sealed class IncidentAnnouncementTests(AzuriteFixture azurite)
         var messages = $"/v1.0/teams/{AnnouncerHost.Team}/channels/{AnnouncerHost.Channel}/messages";
         Assert.Equal([messages, messages + "/1764500000001/replies", messages + "/1764500000001/replies"], graph.Requests.Select(r => r.PathAndQuery));
         Assert.All(graph.Requests, r => Assert.Equal("Bearer delegated", r.Headers["Authorization"]));
-        var cards = graph.Requests.Select(AnnouncerHost.GraphCard).ToList();
-        Assert.Equal(["incident", "progress", "escalation"], cards.Select(AnnouncerHost.KindOf));
+        var cards = graph.Requests.Select(TeamsWire.GraphCard).ToList();
+        Assert.Equal(["incident", "progress", "escalation"], cards.Select(TeamsWire.KindOf));
         Assert.All(cards, CardAssert.ValidAgainstSchema);
         var posted = await RowsAsync(h, "posted~");
         Assert.Equal(["1764500000001", "1764500000002", "1764500000003"], posted.Select(r => r.GetString("MessageId")));
