@@ -202,10 +202,10 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
                 ["LeaseUntil"] = time.GetUtcNow(),
             }, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The lease runs out on its own; the next tick tries again.
-            LogReleaseFailed(server, rowKey, ex.Status);
+            LogReleaseFailed(server, rowKey, ex.GetType().Name);
         }
     }
 
@@ -245,6 +245,6 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Server}/{RowKey} not delivered ({Error}: {Detail}); the next tick retries it")]
     private partial void LogDeliveryFailed(string server, string rowKey, string error, string detail);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Server}/{RowKey}: could not release the claim (status {Status}); it expires on its own")]
-    private partial void LogReleaseFailed(string server, string rowKey, int status);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Server}/{RowKey}: could not release the claim ({Error}); it expires on its own")]
+    private partial void LogReleaseFailed(string server, string rowKey, string error);
 }

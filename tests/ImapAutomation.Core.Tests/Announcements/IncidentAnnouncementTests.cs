@@ -125,6 +125,28 @@ public sealed class IncidentAnnouncementTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task IngestAsync_FleetBreakerTrips_PostsOneEscalationCardSayingWhy()
+    {
+        var h = await CreateAsync(azurite);
+        await using var teams = await Accepting();
+        using var host = AnnouncerHost.Webhook(h, teams);
+
+        foreach (var server in new[] { "ex01", "ex02", "ex03", "ex04" })
+        {
+            await host.Engine.IngestAsync(Storm(server, IncidentKind.TlsHandshakeFailure), None);
+            h.Time.Advance(TimeSpan.FromMinutes(5));
+        }
+
+        var cards = teams.Requests.Select(TeamsWire.WebhookCard).ToList();
+        Assert.All(cards, CardAssert.ValidAgainstSchema);
+        var escalation = Assert.Single(cards, c => TeamsWire.KindOf(c) == "escalation");
+        var texts = CardAssert.Texts(escalation).Select(CardAssert.Rendered).ToList();
+        Assert.Contains(texts, t => t.Contains("circuit breaker open", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("3 servers need TlsHandshakeFailure changes", StringComparison.Ordinal));
+        Assert.Equal(4, cards.Count(c => TeamsWire.KindOf(c) == "incident"));
+    }
+
+    [Fact]
     public async Task IngestAsync_TeamsDown_CommitsAndATickLaterPostsEachCardOnce()
     {
         var h = await CreateAsync(azurite);
