@@ -103,8 +103,8 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
                     timeline ??= await new IncidentStore(table).ReadTimelineAsync(server, kind, cancellationToken).ConfigureAwait(false);
                     var notification = new IncidentNotification(
                         Enum.Parse<NotificationKind>(row.GetString("NoticeKind")), incident.Id, row.GetString("NoticeText") ?? "");
-                    var opens = notification.Kind is NotificationKind.IncidentOpened or NotificationKind.Reopened;
-                    var announcement = new IncidentAnnouncement(notification, state, incident, timeline, posted, opens ? null : ThreadOf(posted));
+                    var announcement = new IncidentAnnouncement(notification, state, incident, timeline, posted, ThreadMessageId: null);
+                    announcement = announcement with { ThreadMessageId = announcement.OpensThread ? null : ThreadOf(posted) };
                     var messageId = await announcer.AnnounceAsync(announcement, cancellationToken).ConfigureAwait(false) ?? "";
                     await table.UpsertEntityAsync(new TableEntity(server, PostedRow(kind, state))
                     {
