@@ -148,13 +148,13 @@ public sealed class FastPathDifferentialTests
             </Event>
             """;
 
-        Assert.True(FastEventParser.TryRead(frame, out var e));
+        Assert.True(new Utf8FastEventParser().TryRead(Encoding.UTF8.GetBytes(frame), out var e));
         Assert.Equal(("FW-EXCH01.Kat.com", 36888, 49156, "51"), (e!.Server, e.EventId, e.Qualifiers, e.NamedData["AlertDesc"]));
     }
 
     [Fact]
     public void TryRead_Doctype_IsNeverTakenByTheFastPath()
     {
-        Assert.False(FastEventParser.TryRead("<Event><!DOCTYPE x><System/></Event>", out _));
+        Assert.False(new Utf8FastEventParser().TryRead("<Event><!DOCTYPE x><System/></Event>"u8, out _));
     }
 }
