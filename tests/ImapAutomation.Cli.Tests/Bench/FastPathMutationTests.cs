@@ -1,6 +1,5 @@
 using System.Text;
 using ImapAutomation.Cli.Generate;
-using ImapAutomation.Core.Signals;
 
 namespace ImapAutomation.Cli.Tests.Bench;
 
@@ -98,36 +97,7 @@ public sealed class FastPathMutationTests
         return builder.ToString();
     }
 
-    private static async Task<List<string>> ReadAsync(byte[] bytes, bool fast)
-    {
-        using var stream = new MemoryStream(bytes);
-        using var input = await SignalReader.OpenAsync(stream, new SignalReaderOptions { UseFastPath = fast });
-        var items = new List<string>();
-        await foreach (var item in input.ReadAsync())
-        {
-            items.Add(item switch
-            {
-                SignalEvent e => string.Join('|',
-                    e.Server, e.Provider, e.EventId, e.Time.UtcTicks, e.Time.Offset, e.Qualifiers, e.Level, e.RecordId, e.Channel, e.RenderedText, e.Count,
-                    string.Join(';', e.NamedData.Select(p => $"{p.Key}={p.Value}")), string.Join(';', e.PositionalData),
-                    e.NamedData.TryGetValue("ALERTDESC", out var alert) ? alert : "-"),
-                _ => item.ToString()!,
-            });
-        }
-
-        return items;
-    }
-
-    private static async Task AssertSameAsync(byte[] bytes)
-    {
-        var conforming = await ReadAsync(bytes, fast: false);
-        var fast = await ReadAsync(bytes, fast: true);
-        Assert.Equal(conforming.Count, fast.Count);
-        for (var i = 0; i < conforming.Count; i++)
-        {
-            Assert.Equal(conforming[i], fast[i]);
-        }
-    }
+    private static Task AssertSameAsync(byte[] bytes) => FastPathDifferentialTests.AssertSameAsync(bytes);
 
     [Theory]
     [InlineData(11)]
