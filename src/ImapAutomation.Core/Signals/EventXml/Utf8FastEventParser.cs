@@ -16,13 +16,14 @@ namespace ImapAutomation.Core.Signals.EventXml;
 /// </summary>
 internal sealed class Utf8FastEventParser
 {
-    private static readonly SearchValues<byte> Unusual = SearchValues.Create(UnusualBytes(high: false));
+    private static readonly SearchValues<byte> Unusual = SearchValues.Create(UnusualBytes());
 
-    private static readonly SearchValues<byte> UnusualOrHigh = SearchValues.Create(UnusualBytes(high: true));
+    // The complement of Unusual within ASCII, so one pass finds anything unusual or non-ASCII.
+    private static readonly SearchValues<byte> Usual = SearchValues.Create(UsualBytes());
 
     private static readonly SearchValues<byte> Blank = SearchValues.Create(" \t\r\n"u8);
 
-    private static readonly SearchValues<byte> NameChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-."u8);
+    private static readonly SearchValues<byte> TextSpecial = SearchValues.Create("&\r]"u8);
 
     private static readonly SearchValues<byte> AttributeUnusual = SearchValues.Create("<&\t\n\r"u8);
 
@@ -49,7 +50,7 @@ internal sealed class Utf8FastEventParser
 
         // Controls other than tab/CR/LF, the markup a fast path does not handle (CDATA, comments, PIs, DTDs: '!', '?'),
         // and non-ASCII unless it is valid UTF-8 below U+D000 (surrogates, private use and non-characters go to XmlReader).
-        var odd = frame.IndexOfAny(UnusualOrHigh);
+        var odd = frame.IndexOfAnyExcept(Usual);
         if (odd >= 0 && (frame[odd..].ContainsAny(Unusual) || frame.ContainsAnyInRange((byte)0xED, (byte)0xFF) || !Utf8.IsValid(frame)))
         {
             return false;
@@ -289,7 +290,24 @@ internal sealed class Utf8FastEventParser
     private static int? ParseInt(ReadOnlySpan<byte> frame, Range? at) =>
         at is { } r && int.TryParse(frame[r], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
 
-    private static bool IsBlank(ReadOnlySpan<byte> span) => span.IndexOfAnyExcept(Blank) < 0;
+    private static bool IsBlank(ReadOnlySpan<byte> span)
+    {
+        // Mostly a line break and indentation: a loop beats a vectorized search on a handful of bytes.
+        if (span.Length > 16)
+        {
+            return span.IndexOfAnyExcept(Blank) < 0;
+        }
+
+        foreach (var b in span)
+        {
+            if (b is not ((byte)' ' or (byte)'\n' or (byte)'\t' or (byte)'\r'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// Text a conforming reader returns unchanged (after the references): no CR (line ends are normalized), no
@@ -297,8 +315,19 @@ internal sealed class Utf8FastEventParser
     /// </summary>
     private static bool IsPlainText(ReadOnlySpan<byte> raw, out bool hasEntities)
     {
+        hasEntities = false;
+        if (!raw.IsEmpty && raw[0] is (byte)' ' or (byte)'\n' or (byte)'\t' && IsBlank(raw))
+        {
+            return false;
+        }
+
+        if (!raw.ContainsAny(TextSpecial))
+        {
+            return true;
+        }
+
         hasEntities = raw.Contains((byte)'&');
-        return !raw.Contains((byte)'\r') && raw.IndexOf("]]>"u8) < 0 && (raw.IsEmpty || !IsBlank(raw)) && (!hasEntities || IsWellFormedReferences(raw));
+        return !raw.Contains((byte)'\r') && raw.IndexOf("]]>"u8) < 0 && (!hasEntities || IsWellFormedReferences(raw));
     }
 
     private static bool IsWellFormedReferences(ReadOnlySpan<byte> raw)
@@ -499,14 +528,18 @@ internal sealed class Utf8FastEventParser
             return false;
         }
 
-        var length = frame[(i + 1)..].IndexOfAnyExcept(NameChars);
-        i = length < 0 ? frame.Length : i + 1 + length;
+        i++;
+        while (i < frame.Length && (char.IsAsciiLetterOrDigit((char)frame[i]) || frame[i] is (byte)'_' or (byte)'-' or (byte)'.'))
+        {
+            i++;
+        }
+
         return true;
     }
 
-    private static byte[] UnusualBytes(bool high)
+    private static byte[] UnusualBytes()
     {
-        var bytes = new List<byte>();
+        var bytes = new List<byte> { (byte)'!', (byte)'?' };
         for (var b = 0; b < 0x20; b++)
         {
             if (b is not 9 and not 10 and not 13)
@@ -515,14 +548,13 @@ internal sealed class Utf8FastEventParser
             }
         }
 
-        bytes.Add((byte)'!');
-        bytes.Add((byte)'?');
-        for (var b = 0x80; high && b <= 0xFF; b++)
-        {
-            bytes.Add((byte)b);
-        }
-
         return [.. bytes];
+    }
+
+    private static byte[] UsualBytes()
+    {
+        var unusual = UnusualBytes();
+        return [.. Enumerable.Range(0, 0x80).Select(b => (byte)b).Where(b => !unusual.Contains(b))];
     }
 
     /// <summary>The attributes of the current start tag, as ranges of the frame.</summary>

@@ -32,16 +32,14 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
     private bool _eof;
     private bool _started;
     private long _line = 1;
-    private int _columnMark;
     private long _columnChars;
+    private int _mark;
     private Mode _mode;
     private bool _sawGarbage;
     private string? _garbage;
     private int _scanOffset;
     private bool _resyncStarted;
     private string? _markupLocation;
-    private long _eventLine;
-    private long _eventColumn;
 
     public WindowsEventXmlParser(Stream stream, SignalReaderOptions options, CancellationToken cancellationToken)
     {
@@ -247,7 +245,6 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
         _sawGarbage = false;
         if (IsTag(rest, EventStart))
         {
-            (_eventLine, _eventColumn) = (_line, Column());
             _scanOffset = EventStart.Length;
             _mode = Mode.Event;
             return false;
@@ -291,9 +288,9 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
         }
 
         _mode = Mode.Seek;
-        var startLocation = $"line {_eventLine}, column {_eventColumn}";
         if (endIndex == -2)
         {
+            var startLocation = Location();
             Advance(_position + 1);
             StartResync();
             item = new SignalRejection(startLocation, $"event larger than {_options.MaxEventChars} characters; skipped to the next <Event");
@@ -302,6 +299,7 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
 
         if (endIndex == -1)
         {
+            var startLocation = Location();
             var nested = IndexOfEventStart(_buffer.AsSpan(_position + 1, _end - _position - 1));
             if (nested < 0)
             {
@@ -324,13 +322,15 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
         catch (XmlException ex)
         {
             nextStart = IndexOfEventStart(_buffer.AsSpan(_position + 1, length - 1));
-            var errorLine = _eventLine + ex.LineNumber - 1;
-            var errorColumn = ex.LineNumber <= 1 ? _eventColumn + ex.LinePosition - 1 : ex.LinePosition;
+            var column = Column();
+            var line = _line;
+            var errorLine = line + ex.LineNumber - 1;
+            var errorColumn = ex.LineNumber <= 1 ? column + ex.LinePosition - 1 : ex.LinePosition;
             item = new SignalRejection($"line {errorLine}, column {errorColumn}", $"malformed event XML: {FirstSentence(ex.Message)}");
         }
         catch (EventFormatException ex)
         {
-            item = new SignalRejection(startLocation, $"unusable event: {ex.Message}");
+            item = new SignalRejection(Location(), $"unusable event: {ex.Message}");
         }
 
         // A start tag inside a rejected frame means the earlier event was cut short: resume there, not after it.
@@ -447,14 +447,10 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
     {
         if (_position > 0)
         {
-            if (_columnMark < _position)
-            {
-                _columnChars += CharCount(_buffer.AsSpan(_columnMark, _position - _columnMark));
-                _columnMark = _position;
-            }
-
+            // What is dropped is counted first (lines and columns), in one pass over the block.
+            Mark();
             _buffer.AsSpan(_position, _end - _position).CopyTo(_buffer);
-            _columnMark -= _position;
+            _mark = 0;
             _end -= _position;
             _position = 0;
         }
@@ -477,31 +473,35 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
             _started = true;
             if (_buffer.AsSpan(0, _end).StartsWith(ByteOrderMark))
             {
-                _position = _columnMark = ByteOrderMark.Length;
+                _position = _mark = ByteOrderMark.Length;
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Advance(int newPosition)
+    /// <summary>Moves on; lines and columns are counted only when a location is needed or the block is dropped.</summary>
+    private void Advance(int newPosition) => _position = newPosition;
+
+    /// <summary>Counts lines and columns up to the current position, from where the last count stopped.</summary>
+    private void Mark()
     {
-        var span = _buffer.AsSpan(_position, newPosition - _position);
+        var span = _buffer.AsSpan(_mark, _position - _mark);
         var last = span.LastIndexOf((byte)'\n');
         if (last >= 0)
         {
             _line += span[..(last + 1)].Count((byte)'\n');
-            _columnMark = _position + last + 1;
-            _columnChars = 0;
+            _columnChars = CharCount(span[(last + 1)..]);
+        }
+        else
+        {
+            _columnChars += CharCount(span);
         }
 
-        _position = newPosition;
+        _mark = _position;
     }
 
-    /// <summary>The column of the current position; counts only what it has not counted before, so long lines stay linear.</summary>
     private long Column()
     {
-        _columnChars += CharCount(_buffer.AsSpan(_columnMark, _position - _columnMark));
-        _columnMark = _position;
+        Mark();
         return _columnChars + 1;
     }
 
