@@ -40,6 +40,19 @@ internal sealed class Utf8FastEventParser
         EventData,
     }
 
+    /// <summary>1 for the bytes a name may continue with: ASCII letters, digits, '_', '-', '.'.</summary>
+    private static ReadOnlySpan<byte> NameBytes =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
+
     private static ReadOnlySpan<byte> EventNamespace => "http://schemas.microsoft.com/win/2004/08/events/event"u8;
 
     // Compiled optimized at once: a triage run spends its time here, and tiering up mid-run only costs.
@@ -529,7 +542,8 @@ internal sealed class Utf8FastEventParser
         }
 
         i++;
-        while (i < frame.Length && (char.IsAsciiLetterOrDigit((char)frame[i]) || frame[i] is (byte)'_' or (byte)'-' or (byte)'.'))
+        var names = NameBytes;
+        while (i < frame.Length && names[frame[i]] != 0)
         {
             i++;
         }
