@@ -505,7 +505,11 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
         return _columnChars + 1;
     }
 
-    private string Location() => $"line {_line}, column {Column()}";
+    private string Location()
+    {
+        var column = Column(); // counts the lines too: before _line is read
+        return $"line {_line}, column {column}";
+    }
 
     private static int CharCount(ReadOnlySpan<byte> utf8) =>
         utf8.IndexOfAnyInRange((byte)0x80, (byte)0xFF) < 0 ? utf8.Length : Encoding.UTF8.GetCharCount(utf8);
