@@ -293,7 +293,7 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
             var startLocation = Location();
             Advance(_position + 1);
             StartResync();
-            item = new SignalRejection(startLocation, $"event larger than {_options.MaxEventChars} characters; skipped to the next <Event");
+            item = new SignalRejection(startLocation, $"event larger than {_options.MaxEventChars} bytes; skipped to the next <Event");
             return true;
         }
 
