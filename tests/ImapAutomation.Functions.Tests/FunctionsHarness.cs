@@ -3,6 +3,7 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using ImapAutomation.Core.Catalog;
+using ImapAutomation.Core.Contracts;
 using ImapAutomation.Core.LogAnalytics;
 using ImapAutomation.Testing;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +22,11 @@ public class FunctionsHarness : IAsyncLifetime
 
     /// <summary>The app's public address on cards; only a card link host, nothing listens there.</summary>
     public const string PublicHost = "imapauto.contoso.test";
+
+    /// <summary>The runbook signing key the app is configured with (the worker holds the same).</summary>
+    public const string SigningKeyId = "k1";
+
+    private static readonly byte[] SigningKey = Encoding.UTF8.GetBytes("a test key of at least thirty-two bytes");
     private readonly AzuriteFixture _azurite = new();
 
     public RecordingHttpServer LogAnalytics { get; private set; } = null!;
@@ -46,8 +52,8 @@ public class FunctionsHarness : IAsyncLifetime
             ["Functions:Servers:1"] = "exch02.contoso.com",
             ["Functions:MaxBodyBytes"] = "65536",
             ["LogAnalytics:WorkspaceId"] = "63613592-b6f7-4c3d-a390-22ba13102111",
-            ["RunbookSigning:CurrentKeyId"] = "k1",
-            ["RunbookSigning:CurrentKey"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("a test key of at least thirty-two bytes")),
+            ["RunbookSigning:CurrentKeyId"] = SigningKeyId,
+            ["RunbookSigning:CurrentKey"] = Convert.ToBase64String(SigningKey),
             ["Functions:PublicBaseUrl"] = $"https://{PublicHost}",
             ["Cards:AllowedLinkHosts:0"] = PublicHost,
             ["Teams:Transport"] = "Webhook",
@@ -92,6 +98,10 @@ public class FunctionsHarness : IAsyncLifetime
 
     public T Get<T>()
         where T : notnull => ActivatorUtilities.CreateInstance<T>(Services);
+
+    /// <summary>Signs a result as the hybrid worker would, with the key the app is configured with.</summary>
+    public static RunbookResult SignedAsTheWorker(RunbookResult result) =>
+        new RunbookResultSigner(new RunbookKeyRing(SigningKeyId, SigningKey)).Sign(result);
 
     public static HttpRequest Post(string body, string contentType, params (string Name, string Value)[] headers)
     {

@@ -93,15 +93,15 @@ public sealed class IncidentActionsTests(OperatorHarness harness) : IClassFixtur
         await harness.TriggerAsync(RunbookNames.RestartImapServices, $$"""{"server":"{{server}}"}""", OperatorHarness.As(OperatorHarness.Operator));
         var id = IncidentIds.For(server, IncidentKind.OperatorRequest);
         var requestId = (await harness.Engine.GetAsync(id, None))!.Plan[0].RequestId!;
-        await harness.Engine.ApplyResultAsync(new RunbookResult
+        await harness.Engine.ApplyResultAsync(FunctionsHarness.SignedAsTheWorker(new RunbookResult
         {
-            SchemaVersion = 1,
+            SchemaVersion = RunbookResult.CurrentSchemaVersion,
             RequestId = requestId,
             Status = RunbookStatus.Failed,
             StartedAt = DateTimeOffset.UtcNow,
             CompletedAt = DateTimeOffset.UtcNow,
             Error = "MSExchangeIMAP4 did not start",
-        }, None);
+        }), None);
         Assert.Equal(IncidentState.Failed, (await harness.Engine.GetAsync(id, None))!.State);
         return id;
     }
