@@ -37,6 +37,10 @@ param principalId string = ''
 @description('Azure Arc machine resource ids of the Exchange servers whose events are collected, separated by commas.')
 param exchangeArcMachineIds string = ''
 
+@minLength(1)
+@description('FQDNs of the Exchange servers this deployment acts on, separated by commas (Functions:ServerList): events of other computers are rejected and no runbook targets another server.')
+param exchangeServers string
+
 @description('Principal (object) id of the hybrid worker\'s identity: the Arc machine identity of its server or a service principal.')
 param hybridWorkerPrincipalId string = ''
 
@@ -218,6 +222,7 @@ module functions 'app/functions.bicep' = {
     signingKeyPreviousSecretName: secretNames.signingKeyPrevious
     teamsWorkflowUrlSecretName: secretNames.teamsWorkflowUrl
     pollSchedule: pollSchedule
+    exchangeServers: exchangeServers
     automationAccountId: deployAutomation ? automation!.outputs.id : ''
     automationHybridWorkerGroup: deployAutomation ? automation!.outputs.hybridWorkerGroupName : ''
   }

@@ -26,6 +26,9 @@ param signingKeyCurrentSecretName string
 param signingKeyPreviousSecretName string
 param teamsWorkflowUrlSecretName string
 
+@description('FQDNs of the Exchange servers this deployment acts on, separated by commas.')
+param exchangeServers string
+
 @description('NCRONTAB schedule of PollEventLog.')
 param pollSchedule string
 
@@ -154,6 +157,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       LogAnalytics__WorkspaceId: workspaceCustomerId
       PollSchedule: pollSchedule
       TickSchedule: tickSchedule
+      // The allow-list of servers (events, runbook targets). Signing key ids are derived from the keys (RunbookSigning).
+      Functions__ServerList: exchangeServers
       // Card links (approval page, incident JSON) point at the app itself, and only allowed hosts may appear on a card.
       Functions__PublicBaseUrl: 'https://${site.properties.defaultHostName}'
       Cards__AllowedLinkHosts__1: site.properties.defaultHostName

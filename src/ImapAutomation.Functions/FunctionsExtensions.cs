@@ -41,7 +41,9 @@ public static class FunctionsExtensions
         services.AddMetrics();
         services.TryAddSingleton<ImapAutomationMetrics>();
         services.AddImapAutomationTelemetry(configuration, "ImapAutomation.Functions");
-        services.AddOptions<FunctionsOptions>().Bind(configuration.GetSection(FunctionsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FunctionsOptions>().Bind(configuration.GetSection(FunctionsOptions.SectionName))
+            .PostConfigure(o => o.Servers.AddRange((o.ServerList ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DetectionOptions>().Bind(configuration.GetSection("Detection")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EventPollOptions>().Bind(configuration.GetSection(EventPollOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 

@@ -20,6 +20,12 @@ public sealed class FunctionsOptions : IValidatableObject
     [MinLength(1)]
     public List<string> Servers { get; set; } = [];
 
+    /// <summary>
+    /// The same list as one comma-separated value (what infra sets, from <c>EXCHANGE_SERVERS</c>); added to
+    /// <see cref="Servers"/> on start.
+    /// </summary>
+    public string? ServerList { get; set; }
+
     /// <summary>UPNs allowed to approve risky steps (App Service authentication supplies the caller's UPN).</summary>
     public List<string> Approvers { get; set; } = [];
 

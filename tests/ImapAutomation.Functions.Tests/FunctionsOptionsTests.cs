@@ -1,4 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ImapAutomation.Functions.Tests;
 
@@ -21,5 +24,21 @@ public sealed class FunctionsOptionsTests
         {
             Assert.Contains(results, r => r.ErrorMessage!.Contains(error, StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public void AddImapAutomationServices_ServerListAsInfraSetsIt_JoinsTheIndexedServers()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Functions:Servers:0"] = "exch01.contoso.com",
+            ["Functions:ServerList"] = " EXCH02.contoso.com, exch03.contoso.com ,,",
+        }).Build();
+        using var provider = new ServiceCollection().AddLogging().AddImapAutomationServices(configuration).BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<FunctionsOptions>>().Value;
+
+        Assert.Equal(["exch01.contoso.com", "EXCH02.contoso.com", "exch03.contoso.com"], options.Servers);
+        Assert.True(options.IsKnownServer("exch02.contoso.com"));
     }
 }

@@ -36,6 +36,14 @@ public sealed class FunctionAppTests(CompiledTemplateFixture fixture)
     }
 
     [Fact]
+    public void AppSettings_Compiled_ServerListComesFromTheRequiredExchangeServersParameter()
+    {
+        Assert.Equal("[parameters('exchangeServers')]", AppSettings()[SettingNames.FunctionsServerList]?.ToString());
+        Assert.Null(fixture.Template.Parameters["exchangeServers"]!["defaultValue"]);
+        Assert.Equal(1, fixture.Template.Parameters["exchangeServers"]!["minLength"]!.GetValue<int>());
+    }
+
+    [Fact]
     public void AppSettings_Compiled_NoneIsRefusedByFlexConsumption()
     {
         var names = AppSettings().Select(p => p.Key).ToList();

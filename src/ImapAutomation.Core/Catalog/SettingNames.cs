@@ -47,6 +47,9 @@ public static class SettingNames
     /// <summary>The app's public https address; approval and incident links on cards hang under it.</summary>
     public const string FunctionsPublicBaseUrl = "Functions__PublicBaseUrl";
 
+    /// <summary>The Exchange servers this deployment acts on, comma-separated (Functions:ServerList).</summary>
+    public const string FunctionsServerList = "Functions__ServerList";
+
     /// <summary>The app's own host on the card link allow-list (index 1: the default list holds the portal).</summary>
     public const string CardsAppLinkHost = "Cards__AllowedLinkHosts__1";
 
@@ -70,7 +73,7 @@ public static class SettingNames
         HostStorageBlobServiceUri, HostStorageQueueServiceUri, HostStorageTableServiceUri, HostStorageCredential, HostStorageClientId,
         AzureClientId, ApplicationInsightsConnectionString, ApplicationInsightsAuthenticationString,
         LogAnalyticsWorkspaceId, PollSchedule, RunbookSigningCurrentKey, RunbookSigningPreviousKey, TeamsWorkflowUrl,
-        TickSchedule, FunctionsPublicBaseUrl, CardsAppLinkHost,
+        TickSchedule, FunctionsPublicBaseUrl, CardsAppLinkHost, FunctionsServerList,
     ];
 
     public static IReadOnlyList<string> Automation { get; } = [AutomationAccountResourceId, AutomationHybridWorkerGroup];

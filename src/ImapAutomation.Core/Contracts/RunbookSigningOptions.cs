@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
 
 namespace ImapAutomation.Core.Contracts;
 
@@ -11,14 +12,18 @@ public sealed class RunbookSigningOptions
 {
     public const string SectionName = "RunbookSigning";
 
-    [Required]
+    /// <summary>
+    /// The id written into each signature. Empty (the deployed default): derived from the key itself, so a rotation in
+    /// Key Vault needs no id change and cloud and worker, holding the same key, derive the same id.
+    /// </summary>
     [RegularExpression(@"^[A-Za-z0-9._-]{1,64}\z")]
-    public string CurrentKeyId { get; set; } = "";
+    public string? CurrentKeyId { get; set; }
 
     /// <summary>Base64 of at least 32 random bytes.</summary>
     [Required]
     public string CurrentKey { get; set; } = "";
 
+    /// <summary>Empty: derived from <see cref="PreviousKey"/>, as for the current key.</summary>
     [RegularExpression(@"^[A-Za-z0-9._-]{1,64}\z")]
     public string? PreviousKeyId { get; set; }
 
@@ -67,12 +72,23 @@ public sealed class RunbookKeyRing
     public static RunbookKeyRing FromOptions(RunbookSigningOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var current = Decode(options.CurrentKey, nameof(options.CurrentKey));
+        var previous = string.IsNullOrEmpty(options.PreviousKey) ? null : Decode(options.PreviousKey, nameof(options.PreviousKey));
         return new RunbookKeyRing(
-            options.CurrentKeyId,
-            Decode(options.CurrentKey, nameof(options.CurrentKey)),
-            options.PreviousKeyId,
-            options.PreviousKey is null ? null : Decode(options.PreviousKey, nameof(options.PreviousKey)));
+            string.IsNullOrEmpty(options.CurrentKeyId) ? DeriveKeyId(current) : options.CurrentKeyId,
+            current,
+            previous is null ? NullIfEmpty(options.PreviousKeyId) : string.IsNullOrEmpty(options.PreviousKeyId) ? DeriveKeyId(previous) : options.PreviousKeyId,
+            previous);
     }
+
+    /// <summary>
+    /// A key's id when none is configured: <c>sha256-</c> and the first 12 hex digits of the SHA-256 of the key, which
+    /// names the key without revealing it (the key is 256 random bits).
+    /// </summary>
+    public static string DeriveKeyId(byte[] key) =>
+        "sha256-" + Convert.ToHexStringLower(SHA256.HashData(key ?? throw new ArgumentNullException(nameof(key))).AsSpan(0, 6));
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     internal bool TryGetKey(string keyId, out byte[] key) => _keys.TryGetValue(keyId, out key!);
 
