@@ -17,11 +17,17 @@ internal static class DemoCommand
     public const string Usage = """
         Usage: imapauto demo [--scenario certificate|proxy|connection-limit|tls] [--json] [--replay]
                              [--events N] [--timeout 180s] [--data DIR] [--keep] [--no-render]
+               imapauto demo latency [--runs 100] [--write docs/benchmarks.md]
         """;
 
     public static async Task<int> RunAsync(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.Args is ["latency", ..])
+        {
+            return await DemoLatency.RunAsync(context, context.Args[1..]).ConfigureAwait(false);
+        }
+
         if (!TryParse(context.Args, out var options, out var error))
         {
             await context.Stderr.WriteLineAsync("demo: " + error).ConfigureAwait(false);

@@ -44,7 +44,9 @@ internal sealed class LocalCloud : IAsyncDisposable
 
     public event Action<Exception>? LoopFailed;
 
-    public static async Task<LocalCloud> StartAsync(string storageConnection, string signingKeyId, byte[] signingKey, Uri teamsWebhook, CancellationToken cancellationToken)
+    public static async Task<LocalCloud> StartAsync(
+        string storageConnection, string signingKeyId, byte[] signingKey, Uri teamsWebhook, CancellationToken cancellationToken,
+        IEnumerable<KeyValuePair<string, string?>>? extraSettings = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -58,7 +60,7 @@ internal sealed class LocalCloud : IAsyncDisposable
             ["Teams:Transport"] = "Webhook",
             ["Teams:WebhookUrl"] = teamsWebhook.AbsoluteUri,
             ["Teams:RetryBaseDelay"] = "00:00:00.100",
-        }).Build();
+        }.Concat(extraSettings ?? [])).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddImapAutomationServices(configuration);
@@ -121,6 +123,9 @@ internal sealed class LocalCloud : IAsyncDisposable
         var result = (ContentResult)await function.Run(request, token, cancellationToken).ConfigureAwait(false);
         return (result.StatusCode ?? 200, result.Content ?? "");
     }
+
+    /// <summary>The queue the engine sends signed requests to (the latency benchmark answers them itself).</summary>
+    public QueueClient Queue(string name) => _services.GetRequiredService<QueueServiceClient>().GetQueueClient(name);
 
     /// <summary>Requests the engine queued (rows of the <c>Ledger</c> table's request partition).</summary>
     public async Task<int> CountRequestsAsync(CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace ImapAutomation.Cli.Demo;
 
 /// <summary>A card the sink accepted: where its JSON (and, once drawn, its PNG) is, and when it arrived.</summary>
-internal sealed record PostedCard(int Number, DateTimeOffset At, string JsonPath, JsonObject Card)
+internal sealed record PostedCard(int Number, DateTimeOffset At, long Timestamp, string JsonPath, JsonObject Card)
 {
     public string? PngPath { get; set; }
 
@@ -193,7 +193,7 @@ internal sealed class TeamsSink : IAsyncDisposable
             var number = _cards.Count + 1;
             var path = Path.Combine(_folder, string.Create(CultureInfo.InvariantCulture, $"card-{number:D2}.json"));
             File.WriteAllText(path, card.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            posted = new PostedCard(number, DateTimeOffset.UtcNow, path, (JsonObject)card.DeepClone());
+            posted = new PostedCard(number, DateTimeOffset.UtcNow, System.Diagnostics.Stopwatch.GetTimestamp(), path, (JsonObject)card.DeepClone());
             _cards.Add(posted);
         }
 
