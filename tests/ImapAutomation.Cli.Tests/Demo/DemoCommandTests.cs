@@ -134,28 +134,11 @@ public sealed partial class DemoCommandTests(DemoRuns runs)
     {
         var run = await RunAsync("certificate");
 
-        var left = Directory.GetDirectories("/proc")
-            .Select(dir => (Dir: dir, CommandLine: ReadCommandLine(dir)))
-            .Where(p => p.CommandLine.Contains(run.DataFolder, StringComparison.Ordinal))
-            .Select(p => $"{Path.GetFileName(p.Dir)}: {p.CommandLine}")
-            .ToList();
-        Assert.Empty(left);
+        Assert.Empty(DemoCancellationTests.ProcessesMentioning(run.DataFolder));
     }
 
     private Task<DemoOutcome> RunAsync(string scenario) =>
         scenario == "certificate" ? runs.RunAsync(scenario) : runs.RunAsync(scenario, "--no-render", "--events", "1000");
-
-    private static string ReadCommandLine(string procDir)
-    {
-        try
-        {
-            return File.ReadAllText(Path.Combine(procDir, "cmdline")).Replace('\0', ' ');
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
 
     [GeneratedRegex(@"system queued: (?<runbook>[A-Za-z-]+) attempt", RegexOptions.CultureInvariant)]
     private static partial Regex QueuedLine();
