@@ -2,19 +2,24 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
+using ImapAutomation.Core.Announcements;
 using ImapAutomation.Core.Approvals;
+using ImapAutomation.Core.Cards;
 using ImapAutomation.Core.Catalog;
 using ImapAutomation.Core.Detection;
 using ImapAutomation.Core.Incidents;
 using ImapAutomation.Core.Ingestion;
 using ImapAutomation.Core.LogAnalytics;
 using ImapAutomation.Core.Polling;
+using ImapAutomation.Core.Teams;
 using ImapAutomation.Core.Telemetry;
+using ImapAutomation.Functions.Approvals;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.Kiota.Authentication.Azure;
 
 namespace ImapAutomation.Functions;
 
@@ -56,8 +61,14 @@ public static class FunctionsExtensions
                 : new QueueServiceClient(ConnectionString(storage), options);
         });
         services.AddIncidentEngine(sp => sp.GetRequiredService<TableServiceClient>(), sp => sp.GetRequiredService<QueueServiceClient>());
+
+        // Every engine call posts its cards through the announcer after its change commits: no function has card code.
+        services.AddTeamsNotifier(configuration);
+        services.AddCardBuilders(configuration);
+        services.AddTeamsAnnouncer(configuration);
         services.TryAddSingleton<EventIngestor>();
         services.TryAddSingleton<ApprovalTokens>();
+        AddApproverCheck(services, configuration);
 
         services.TryAddSingleton(sp => new LogAnalyticsClient(sp.GetRequiredService<TokenCredential>(), sp.GetService<LogAnalyticsClientOptions>()));
         services.TryAddSingleton(sp => new PollCheckpointStore(sp.GetRequiredService<TableServiceClient>().GetTableClient(StorageNames.CheckpointsTable)));
@@ -65,6 +76,24 @@ public static class FunctionsExtensions
             sp.GetRequiredService<LogAnalyticsClient>(), sp.GetRequiredService<PollCheckpointStore>(),
             sp.GetRequiredService<IOptions<EventPollOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         return services;
+    }
+
+    /// <summary>One approver check for Approvals, TriggerRunbook and the incident actions, chosen by Functions:ApproverSource.</summary>
+    private static void AddApproverCheck(IServiceCollection services, IConfiguration configuration)
+    {
+        var source = configuration.GetSection(FunctionsOptions.SectionName).GetValue<ApproverSource?>(nameof(FunctionsOptions.ApproverSource)) ?? ApproverSource.List;
+        if (source != ApproverSource.GraphGroup)
+        {
+            services.TryAddSingleton<IApproverCheck, ConfiguredApprovers>();
+            return;
+        }
+
+        // As the app (managed identity), which needs GroupMember.Read.All; only Graph's own host gets the token.
+        var teams = new TeamsOptions();
+        configuration.GetSection(TeamsOptions.SectionName).Bind(teams);
+        services.AddGraphApproverDirectory(configuration, sp => new AzureIdentityAuthenticationProvider(
+            sp.GetRequiredService<TokenCredential>(), [teams.GraphBaseUrl.Host], scopes: ["https://graph.microsoft.com/.default"]));
+        services.TryAddSingleton<IApproverCheck, GraphGroupApprovers>();
     }
 
     private static string ConnectionString(IConfigurationSection storage) =>

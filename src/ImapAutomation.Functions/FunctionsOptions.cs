@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using ImapAutomation.Core.Contracts;
+using ImapAutomation.Functions.Approvals;
 
 namespace ImapAutomation.Functions;
 
 /// <summary>Settings of the HTTP surface (section <c>Functions</c>); defaults suit a fleet of a few dozen servers.</summary>
-public sealed class FunctionsOptions
+public sealed class FunctionsOptions : IValidatableObject
 {
     public const string SectionName = "Functions";
 
@@ -21,6 +23,15 @@ public sealed class FunctionsOptions
     /// <summary>UPNs allowed to approve risky steps (App Service authentication supplies the caller's UPN).</summary>
     public List<string> Approvers { get; set; } = [];
 
+    /// <summary>Who may approve: this list (<see cref="ApproverSource.List"/>) or the Entra operators' group via Graph.</summary>
+    public ApproverSource ApproverSource { get; set; } = ApproverSource.List;
+
+    /// <summary>
+    /// <c>requestedBy</c> of a runbook triggered with a function key and no signed-in caller. Never an approver, so such
+    /// a run of a risky runbook waits for one. Must look like a UPN (the worker checks it); <c>.invalid</c> cannot be a real user.
+    /// </summary>
+    public string FunctionKeyIdentity { get; set; } = "function-key@imapautomation.invalid";
+
     /// <summary>How long an approval link on a card stays valid.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
     public TimeSpan ApprovalLinkLifetime { get; set; } = TimeSpan.FromHours(8);
@@ -30,4 +41,22 @@ public sealed class FunctionsOptions
 
     public bool IsKnownServer(string server) =>
         Servers.Contains(server.Trim(), StringComparer.OrdinalIgnoreCase);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!ParameterValidator.IsPrincipal(FunctionKeyIdentity) || FunctionKeyIdentity == "system")
+        {
+            yield return new($"Functions:FunctionKeyIdentity {ParameterValidator.Show(FunctionKeyIdentity)} must look like a UPN (user@domain).", [nameof(FunctionKeyIdentity)]);
+        }
+
+        if (Approvers.Contains(FunctionKeyIdentity, StringComparer.OrdinalIgnoreCase))
+        {
+            yield return new("Functions:Approvers must not list Functions:FunctionKeyIdentity: a function key never approves.", [nameof(Approvers)]);
+        }
+
+        if (!Enum.IsDefined(ApproverSource))
+        {
+            yield return new($"Functions:ApproverSource must be {string.Join(" or ", Enum.GetNames<ApproverSource>())}.", [nameof(ApproverSource)]);
+        }
+    }
 }

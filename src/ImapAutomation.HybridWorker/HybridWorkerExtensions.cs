@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using Azure.Storage.Queues;
+using ImapAutomation.Core.Contracts;
 using ImapAutomation.Core.Incidents;
 using ImapAutomation.Core.Probe;
 using ImapAutomation.HybridWorker.AzureAutomation;
@@ -33,6 +34,8 @@ public static class HybridWorkerExtensions
     {
         services.AddOptions<RequestLoopOptions>().BindConfiguration(RequestLoopOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddRunbookRequestVerifier();
+        // Results are signed with the same ring, so the cloud can tell the worker's results from anyone else's.
+        services.TryAddSingleton(sp => new RunbookResultSigner(sp.GetRequiredService<RunbookKeyRing>()));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RequestLoopOptions>>().Value;

@@ -18,9 +18,15 @@ namespace ImapAutomation.Functions.Tests;
 public class FunctionsHarness : IAsyncLifetime
 {
     public const string Server = "exch01.contoso.com";
+
+    /// <summary>The app's public address on cards; only a card link host, nothing listens there.</summary>
+    public const string PublicHost = "imapauto.contoso.test";
     private readonly AzuriteFixture _azurite = new();
 
     public RecordingHttpServer LogAnalytics { get; private set; } = null!;
+
+    /// <summary>The Teams Workflows webhook every card goes to (plain http on loopback, as TeamsOptions allows).</summary>
+    public RecordingHttpServer Teams { get; private set; } = null!;
 
     public ServiceProvider Services { get; private set; } = null!;
 
@@ -28,6 +34,8 @@ public class FunctionsHarness : IAsyncLifetime
     {
         await _azurite.InitializeAsync();
         LogAnalytics = await RecordingHttpServer.StartAsync();
+        Teams = await RecordingHttpServer.StartAsync(https: false);
+        Teams.Fallback = new ScriptedResponse(202);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage"] = _azurite.ConnectionString,
@@ -37,6 +45,12 @@ public class FunctionsHarness : IAsyncLifetime
             ["LogAnalytics:WorkspaceId"] = "63613592-b6f7-4c3d-a390-22ba13102111",
             ["RunbookSigning:CurrentKeyId"] = "k1",
             ["RunbookSigning:CurrentKey"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("a test key of at least thirty-two bytes")),
+            ["Functions:PublicBaseUrl"] = $"https://{PublicHost}",
+            ["Cards:AllowedLinkHosts:0"] = PublicHost,
+            ["Teams:Transport"] = "Webhook",
+            ["Teams:WebhookUrl"] = new Uri(Teams.BaseAddress, "workflows/incidents?sig=test-secret").AbsoluteUri,
+            ["Teams:RetryBaseDelay"] = "00:00:00.010",
+            ["Teams:MaxRetries"] = "1",
         }.Concat(ExtraSettings)).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
@@ -67,6 +81,7 @@ public class FunctionsHarness : IAsyncLifetime
     {
         await Services.DisposeAsync();
         await LogAnalytics.DisposeAsync();
+        await Teams.DisposeAsync();
         await _azurite.DisposeAsync();
     }
 

@@ -1,5 +1,7 @@
 using ImapAutomation.HybridWorker.Dispatch;
 using ImapAutomation.HybridWorker.Ledger;
+using ImapAutomation.HybridWorker.Queue;
+using ImapAutomation.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -69,7 +71,51 @@ public sealed class HybridWorkerExtensionsTests : IDisposable
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AppSettings_QueueSection_NamesEveryOptionWithItsDefault()
+    {
+        var file = new ConfigurationBuilder().AddJsonFile(ShippedAppSettings, optional: false).Build();
+        var section = file.GetSection(RequestLoopOptions.Section);
+        var shipped = section.Get<RequestLoopOptions>()!;
+        var defaults = new RequestLoopOptions();
+
+        var documented = section.GetChildren().Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        // An empty JSON array leaves no key behind, so AllowedServers is looked up in the text itself.
+        documented.UnionWith(File.ReadAllText(ShippedAppSettings).Contains("\"AllowedServers\": []", StringComparison.Ordinal) ? ["AllowedServers"] : []);
+        Assert.Equal(typeof(RequestLoopOptions).GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal), documented.Order(StringComparer.Ordinal));
+        Assert.Null(shipped.ServiceUri);
+        Assert.True(string.IsNullOrEmpty(shipped.ConnectionString));
+        Assert.Empty(shipped.AllowedServers);
+        Assert.Equal(
+            (defaults.RequestsQueue, defaults.ResultsQueue, defaults.PoisonQueue, defaults.BatchSize, defaults.PollInterval, defaults.VisibilityTimeout, defaults.RenewInterval, defaults.MaxDequeueCount),
+            (shipped.RequestsQueue, shipped.ResultsQueue, shipped.PoisonQueue, shipped.BatchSize, shipped.PollInterval, shipped.VisibilityTimeout, shipped.RenewInterval, shipped.MaxDequeueCount));
+    }
+
+    [Fact]
+    public async Task StartAsync_ShippedAppSettingsUnfilled_FailsNamingTheEndpointAndTheAllowList()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddJsonFile(ShippedAppSettings, optional: false);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["HybridWorker:LedgerPath"] = Path.Combine(_temp.FullName, "ledger.jsonl"),
+            ["RunbookSigning:CurrentKeyId"] = "k1",
+            ["RunbookSigning:CurrentKey"] = Convert.ToBase64String(new byte[32]),
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHybridWorkerExecution();
+        builder.Services.AddHybridWorkerQueueLoop();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("ServiceUri", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AllowedServers", error.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _temp.Delete(recursive: true);
+
+    private static string ShippedAppSettings => RepoPaths.InRoot("src", "ImapAutomation.HybridWorker", "appsettings.json");
 
     private static IHost Build(Dictionary<string, string?> settings)
     {

@@ -32,6 +32,8 @@ public enum EscalationReason
     Flapping,
     PoisonMessage,
     ApprovalRejected,
+    NoAutomaticFix,
+    RequestRejected,
 }
 
 /// <summary>One remediation step; approval links are the signed approval-page URLs (Action.OpenUrl, no bot needed).</summary>

@@ -51,6 +51,8 @@ internal static class CardVocabulary
         EscalationReason.Flapping => "The problem keeps coming back after being fixed (flapping), so automation stopped repeating the fix.",
         EscalationReason.PoisonMessage => "The runbook request could not be processed and was moved aside (poison message).",
         EscalationReason.ApprovalRejected => "An approver rejected the planned change.",
+        EscalationReason.NoAutomaticFix => "Diagnostics were collected, but the catalog has no automatic fix for this cause.",
+        EscalationReason.RequestRejected => "The hybrid worker refused the runbook request (signature, expiry, replay or target check).",
         _ => "Automation stopped.",
     };
 

@@ -7,4 +7,10 @@ public enum IncidentKind
     TlsHandshakeFailure,
     ImapProxyAuthFailure,
     ImapConnectionLimit,
+
+    /// <summary>
+    /// Not a detected cause: the record of runbooks an operator ran by hand on a server (TriggerRunbook), one
+    /// episode per run, so such runs share the incidents' lock, policy, timeline and result path.
+    /// </summary>
+    OperatorRequest,
 }

@@ -164,7 +164,7 @@ public static partial class ParameterValidator
     };
 
     /// <summary>Quotes a value for a reason text: cut to 40 characters, control characters escaped.</summary>
-    internal static string Show(string? value)
+    public static string Show(string? value)
     {
         if (value is null)
         {

@@ -5,6 +5,9 @@ namespace ImapAutomation.Core.Contracts;
 /// <summary>Signs requests with the key ring's current key, after checking them as the worker will.</summary>
 public sealed class RunbookRequestSigner(RunbookKeyRing keys)
 {
+    /// <summary>The ring this signer uses; the incident engine verifies results with the same keys.</summary>
+    public RunbookKeyRing Keys => keys;
+
     /// <summary>Returns the signed request; refuses (throws) a request the verifier would reject for its content.</summary>
     public RunbookRequest Sign(RunbookRequest request)
     {

@@ -21,7 +21,8 @@ public enum VerificationOutcome
 /// <summary>What the hybrid worker reports back on the <c>runbook-results</c> queue for one request.</summary>
 public sealed record RunbookResult
 {
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>2: results are signed (<see cref="KeyId"/>, <see cref="Signature"/>); version 1 results were not and are refused.</summary>
+    public const int CurrentSchemaVersion = 2;
 
     /// <summary>Output and error streams are cut to this many characters by the producer and refused above it.</summary>
     public const int MaxStreamChars = 16 * 1024;
@@ -50,6 +51,12 @@ public sealed record RunbookResult
     public VerificationOutcome Verification { get; init; } = VerificationOutcome.NotRun;
 
     public string? VerificationDetail { get; init; }
+
+    /// <summary>The key that signed the result (required: an unsigned result is recorded and never applied).</summary>
+    public string? KeyId { get; init; }
+
+    /// <summary>Base64 HMAC-SHA256 over <see cref="RunbookResultCanonicalForm"/>.</summary>
+    public string? Signature { get; init; }
 
     /// <summary>Cuts a stream to <see cref="MaxStreamChars"/>, keeping the end (where errors usually are).</summary>
     public static string BoundStream(string? text)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ImapAutomation.Core.Catalog;
 
 namespace ImapAutomation.Core.Incidents;
@@ -41,6 +42,14 @@ public sealed class PlanStep
     public DateTimeOffset? CompletedAt { get; set; }
 
     public string? Outcome { get; set; }
+
+    /// <summary>Values an operator gave (validated against the catalog); the catalog defaults fill in the rest.</summary>
+    public Dictionary<string, JsonElement>? Parameters { get; set; }
+
+    public bool WhatIf { get; set; }
+
+    /// <summary>Who asked for this step: an operator's UPN, or null for the system's own plan.</summary>
+    public string? RequestedBy { get; set; }
 }
 
 /// <summary>An append-only timeline entry: who did what, when.</summary>
@@ -96,6 +105,9 @@ public sealed class Incident
     public List<string> RecentDetections { get; set; } = [];
 
     public long TimelineCount { get; set; }
+
+    /// <summary>Idempotency keys of recent operator runs (<c>key|unixSeconds</c>), so a retried trigger queues nothing new.</summary>
+    public List<string> OperatorKeys { get; set; } = [];
 
     public bool IsClosed => State is IncidentState.Resolved or IncidentState.Failed or IncidentState.Escalated;
 }

@@ -20,14 +20,17 @@ public sealed partial class IncidentEngine
     private const int MaxConflicts = 200;
 
     private readonly IncidentStore _store;
+    private readonly IncidentIndex _index;
     private readonly IncidentStateMachine _machine;
     private readonly DagLocks _dags;
     private readonly FleetBreaker _breaker;
     private readonly RequestLedger _ledger;
     private readonly RunbookRequestDispatcher _dispatcher;
+    private readonly RunbookResultSigner _results;
     private readonly PolicyOptions _policy;
     private readonly TimeProvider _time;
     private readonly ILogger<IncidentEngine> _logger;
+    private readonly NotificationOutbox _notices;
 
     public IncidentEngine(
         TableClient incidents,
@@ -36,18 +39,22 @@ public sealed partial class IncidentEngine
         RunbookRequestSigner signer,
         IOptions<PolicyOptions> policy,
         TimeProvider timeProvider,
-        ILogger<IncidentEngine> logger)
+        ILogger<IncidentEngine> logger,
+        IIncidentAnnouncer? announcer = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         _store = new IncidentStore(incidents);
+        _index = new IncidentIndex(incidents, timeProvider);
         _policy = policy.Value;
         _machine = new IncidentStateMachine(_policy, signer);
         _dags = new DagLocks(incidents);
         _breaker = new FleetBreaker(incidents, _policy);
         _ledger = ledger;
         _dispatcher = dispatcher;
+        _results = new RunbookResultSigner(signer.Keys);
         _time = timeProvider;
         _logger = logger;
+        _notices = new NotificationOutbox(incidents, announcer, timeProvider, logger);
     }
 
     public Task<IncidentChange> IngestAsync(DetectionRecord detection, CancellationToken cancellationToken) =>
@@ -121,11 +128,14 @@ public sealed partial class IncidentEngine
     public async Task<IncidentChange> ApplyResultAsync(RunbookResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var row = await _ledger.ReadAsync(result.RequestId, cancellationToken).ConfigureAwait(false);
+        // Checked before the ledger is read: a forged result learns nothing and changes nothing.
+        var forged = _results.Verify(result);
+        var row = forged is null ? await _ledger.ReadAsync(result.RequestId, cancellationToken).ConfigureAwait(false) : null;
         var status = RequestLedger.Status(row);
-        if (status is LedgerStatus.Unknown or LedgerStatus.Completed)
+        if (forged is not null || status is LedgerStatus.Unknown or LedgerStatus.Completed)
         {
-            var reason = status == LedgerStatus.Unknown ? "result for an unknown request" : "result for an already completed request";
+            var reason = forged is not null ? "result signature refused: " + forged
+                : status == LedgerStatus.Unknown ? "result for an unknown request" : "result for an already completed request";
             await _ledger.RecordIgnoredResultAsync(result.RequestId, reason, RunbookContract.Serialize(result), cancellationToken).ConfigureAwait(false);
             LogResultIgnored(result.RequestId, reason);
             return new(null, [], [], 1, 0, reason);
@@ -142,29 +152,16 @@ public sealed partial class IncidentEngine
     public async Task<int> TickAsync(CancellationToken cancellationToken)
     {
         var touched = 0;
-        var active = new List<(string Server, IncidentKind Kind)>();
-        await foreach (var row in _store.Table.QueryAsync<TableEntity>(
-            "RowKey gt 'incident~' and RowKey lt 'incident~~'", select: ["Server", "Kind", "State"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        foreach (var entry in await _index.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (Enum.Parse<IncidentState>(row.GetString("State")) is IncidentState.Open or IncidentState.Suppressed or IncidentState.Remediating or IncidentState.Verifying)
-            {
-                active.Add((row.GetString("Server"), Enum.Parse<IncidentKind>(row.GetString("Kind"))));
-            }
+            // active~server~Kind or outbox~server~requestId (host names hold no '~').
+            var parts = entry.RowKey.Split('~', 3);
+            touched += parts[0] == "active"
+                ? await TickIncidentAsync(entry, parts[1], Enum.Parse<IncidentKind>(parts[2]), cancellationToken).ConfigureAwait(false)
+                : await RedeliverAsync(entry, parts[1], parts[2], cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var (server, kind) in active)
-        {
-            var change = await MutateAsync(server, kind, create: false, _machine.Tick, cancellationToken).ConfigureAwait(false);
-            touched += change.Writes > 0 ? 1 : 0;
-        }
-
-        await foreach (var row in _store.Table.QueryAsync<TableEntity>(
-            "RowKey gt 'outbox~' and RowKey lt 'outbox~~' and Dispatched eq false", cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            var request = RunbookContract.ParseRequest(row.GetString("Request")).Value!;
-            await DispatchAsync(row.PartitionKey, row.GetString("IncidentRow"), request, cancellationToken).ConfigureAwait(false);
-        }
-
+        await _notices.RedeliverAsync(cancellationToken).ConfigureAwait(false);
         return touched;
     }
 
@@ -237,11 +234,17 @@ public sealed partial class IncidentEngine
 
             if (!work.Changed)
             {
+                await NoticeUnchangedAsync(work.Incident, extraNotifications, cancellationToken).ConfigureAwait(false);
                 return new(work.IsNew ? null : work.Incident, extraNotifications, [], 0, conflicts, work.Ignored);
             }
 
             work.Incident.UpdatedAt = now;
-            if (!await _store.TrySubmitAsync(Actions(work, snapshot, facts), cancellationToken).ConfigureAwait(false))
+            List<IncidentNotification> notifications = [.. work.Notifications, .. extraNotifications];
+            var notices = NotificationOutbox.Rows(work.Incident, notifications);
+            await _index.BeforeCommitAsync(work, snapshot, cancellationToken).ConfigureAwait(false);
+            var actions = Actions(work, snapshot, facts);
+            actions.AddRange(notices.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)));
+            if (!await _store.TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
             {
                 await TableRows.BackOffAsync(conflicts, cancellationToken).ConfigureAwait(false);
                 continue;
@@ -266,7 +269,8 @@ public sealed partial class IncidentEngine
                 LogTimeline(work.Incident.Id, entry.Actor, entry.What, entry.Detail);
             }
 
-            return new(work.Incident, [.. work.Notifications, .. extraNotifications], sent, 1, conflicts, work.Ignored);
+            await _notices.DeliverAsync(server, kind, notices.Select(row => row.RowKey), cancellationToken).ConfigureAwait(false);
+            return new(work.Incident, notifications, sent, 1, conflicts, work.Ignored);
         }
 
         throw new InvalidOperationException($"Incident {IncidentIds.For(server, kind)}: gave up after {MaxConflicts} conflicting writes.");
@@ -339,7 +343,10 @@ public sealed partial class IncidentEngine
             return facts;
         }
 
-        var breaker = await _breaker.RecordNeedAsync(incident.Kind, incident.Server, now, cancellationToken).ConfigureAwait(false);
+        // The breaker stops automatic changes; an operator's own run is a person's decision and never counts towards it.
+        var breaker = incident.Kind == IncidentKind.OperatorRequest
+            ? default
+            : await _breaker.RecordNeedAsync(incident.Kind, incident.Server, now, cancellationToken).ConfigureAwait(false);
         facts = facts with { Breaker = breaker };
         if ((breaker.IsOpen && !_policy.NeedsApproval(step.Runbook)) || _policy.DagOf(incident.Server) is not { } dag)
         {
@@ -370,11 +377,30 @@ public sealed partial class IncidentEngine
         return null;
     }
 
+    /// <summary>
+    /// A fleet escalation can come from a decision that changed nothing on the incident: its row is written on its
+    /// own (its key carries the time, so it never collides with a change's rows) and delivered.
+    /// </summary>
+    private async Task NoticeUnchangedAsync(Incident incident, List<IncidentNotification> notifications, CancellationToken cancellationToken)
+    {
+        if (notifications.Count == 0)
+        {
+            return;
+        }
+
+        var suffix = _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var rows = NotificationOutbox.Rows(incident, notifications, suffix);
+        await _store.Table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)), cancellationToken)
+            .ConfigureAwait(false);
+        await _notices.DeliverAsync(incident.Server, incident.Kind, rows.Select(row => row.RowKey), cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<bool> DispatchAsync(string server, string incidentRow, RunbookRequest request, CancellationToken cancellationToken)
     {
         var sent = await _dispatcher.DispatchAsync(request, new IncidentKey(server, incidentRow), cancellationToken).ConfigureAwait(false);
         var done = new TableEntity(server, IncidentStore.OutboxRow(request.RequestId)) { ["Dispatched"] = true };
         await _store.Table.UpdateEntityAsync(done, Azure.ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        await _index.DispatchedAsync(server, request.RequestId, cancellationToken).ConfigureAwait(false);
         return sent;
     }
 

@@ -40,7 +40,8 @@ public static class IncidentServiceCollectionExtensions
             sp.GetRequiredService<RunbookRequestSigner>(),
             sp.GetRequiredService<IOptions<PolicyOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILogger<IncidentEngine>>() ?? NullLogger<IncidentEngine>.Instance));
+            sp.GetService<ILogger<IncidentEngine>>() ?? NullLogger<IncidentEngine>.Instance,
+            sp.GetService<IIncidentAnnouncer>()));
         services.TryAddSingleton<IncidentBatcher>();
         return services;
     }

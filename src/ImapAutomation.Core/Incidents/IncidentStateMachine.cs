@@ -12,7 +12,7 @@ namespace ImapAutomation.Core.Incidents;
 /// The incident state machine and the remediation policy, free of I/O: Open → AwaitingApproval → Remediating →
 /// Verifying → Resolved, or Failed / Escalated; Suppressed while a maintenance window or mute covers the server.
 /// </summary>
-internal sealed class IncidentStateMachine(PolicyOptions policy, RunbookRequestSigner signer)
+internal sealed partial class IncidentStateMachine(PolicyOptions policy, RunbookRequestSigner signer)
 {
     public const string System = "system";
     public const int MaxPlanSteps = 10;
@@ -40,9 +40,9 @@ internal sealed class IncidentStateMachine(PolicyOptions policy, RunbookRequestS
             return $"server {ParameterValidator.Show(detection.Server)} is not a DNS host name";
         }
 
-        if (!Enum.IsDefined(detection.Kind))
+        if (!Enum.IsDefined(detection.Kind) || detection.Kind == IncidentKind.OperatorRequest)
         {
-            return $"kind {(int)detection.Kind} is not an incident kind";
+            return $"kind {detection.Kind} is not a detected incident kind";
         }
 
         if (detection.EventCount < 0 || detection.LastSeen < detection.FirstSeen)
@@ -183,6 +183,12 @@ internal sealed class IncidentStateMachine(PolicyOptions policy, RunbookRequestS
             return;
         }
 
+        if (incident.Kind == IncidentKind.OperatorRequest)
+        {
+            CompleteOperatorRun(work, step);
+            return;
+        }
+
         if (!incident.Plan.Any(s => IsChange(s.Runbook)))
         {
             work.SetState(IncidentState.Escalated, "diagnostics collected; the catalog has no automatic fix for this cause");
@@ -311,6 +317,12 @@ internal sealed class IncidentStateMachine(PolicyOptions policy, RunbookRequestS
         }
 
         var definition = RunbookCatalog.Definitions[step.Runbook];
+        var parameters = new Dictionary<string, System.Text.Json.JsonElement>(ParameterValidator.Defaults(definition), StringComparer.Ordinal);
+        foreach (var (name, value) in step.Parameters ?? [])
+        {
+            parameters[name] = value;
+        }
+
         var request = signer.Sign(new RunbookRequest
         {
             SchemaVersion = RunbookRequest.CurrentSchemaVersion,
@@ -318,11 +330,12 @@ internal sealed class IncidentStateMachine(PolicyOptions policy, RunbookRequestS
             IncidentId = incident.Id,
             Runbook = step.Runbook,
             TargetServer = incident.Server,
-            Parameters = ParameterValidator.Defaults(definition),
+            Parameters = parameters,
             NotBefore = notBefore,
             ExpiresAt = notBefore + policy.RequestLifetime,
-            RequestedBy = System,
+            RequestedBy = step.RequestedBy ?? System,
             ApprovedBy = incident.ApprovedBy,
+            WhatIf = step.WhatIf,
         });
         step.State = StepState.Queued;
         step.Attempt = incident.Attempt;
@@ -345,6 +358,15 @@ internal sealed class IncidentStateMachine(PolicyOptions policy, RunbookRequestS
     private void FailAttempt(IncidentWork work, string reason, IncidentFacts facts)
     {
         var incident = work.Incident;
+        if (incident.Kind == IncidentKind.OperatorRequest)
+        {
+            // A person asked for one run: tell them it failed rather than retrying on their behalf.
+            work.SetState(IncidentState.Failed, reason);
+            work.Log(System, "failed", reason);
+            work.Notify(NotificationKind.Failed, reason);
+            return;
+        }
+
         if (incident.Attempt >= policy.MaxAttempts)
         {
             var why = $"failed after {incident.Attempt} attempts: {reason}";

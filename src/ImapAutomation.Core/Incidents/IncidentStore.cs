@@ -106,6 +106,7 @@ internal sealed class IncidentStore(TableClient table)
         ["Reopens"] = JsonSerializer.Serialize(incident.Reopens, IncidentJsonContext.Default.ListDateTimeOffset),
         ["RecentDetections"] = string.Join(',', incident.RecentDetections),
         ["TimelineCount"] = incident.TimelineCount,
+        ["OperatorKeys"] = incident.OperatorKeys.Count == 0 ? null : JsonSerializer.Serialize(incident.OperatorKeys, IncidentJsonContext.Default.ListString),
     };
 
     public static Incident FromRow(TableEntity row)
@@ -133,6 +134,9 @@ internal sealed class IncidentStore(TableClient table)
             Reopens = JsonSerializer.Deserialize(row.GetString("Reopens"), IncidentJsonContext.Default.ListDateTimeOffset) ?? [],
             RecentDetections = string.IsNullOrEmpty(recent) ? [] : [.. recent.Split(',')],
             TimelineCount = row.GetInt64("TimelineCount") ?? 0,
+            OperatorKeys = row.GetString("OperatorKeys") is { Length: > 0 } keys
+                ? JsonSerializer.Deserialize(keys, IncidentJsonContext.Default.ListString) ?? []
+                : [],
         };
     }
 }

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Graph;
+using Microsoft.Kiota.Abstractions.Authentication;
 
 namespace ImapAutomation.Core.Teams;
 
@@ -10,6 +12,30 @@ public static class TeamsServiceCollectionExtensions
 {
     /// <summary>The HttpClient every Teams call goes through: standard resilience (429 Retry-After, back-off) and no request logging.</summary>
     public const string HttpClientName = "ImapAutomation.Teams";
+
+    /// <summary>The HttpClient of <see cref="AddGraphApproverDirectory"/>, for a host that checks approvers without posting to Teams.</summary>
+    public const string ApproversHttpClientName = "ImapAutomation.Teams.Approvers";
+
+    /// <summary>
+    /// Registers only <see cref="IApproverDirectory"/> (Graph <c>checkMemberGroups</c> against <c>Teams:OperatorsGroupId</c>)
+    /// as the app, unless one is registered already (by <see cref="AddTeamsNotifier"/> with Graph credentials).
+    /// </summary>
+    public static IServiceCollection AddGraphApproverDirectory(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, IAuthenticationProvider> application)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(application);
+        services.AddHttpClient(ApproversHttpClientName).RemoveAllLoggers().AddStandardResilienceHandler();
+        services.TryAddSingleton<IApproverDirectory>(sp =>
+        {
+            // Bound into its own object: the notifier's options may be registered (and bound) by AddTeamsNotifier too.
+            var settings = new TeamsOptions();
+            configuration.GetSection(TeamsOptions.SectionName).Bind(settings);
+            var graph = new GraphServiceClient(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(ApproversHttpClientName), application(sp), settings.GraphBaseUrl.AbsoluteUri.TrimEnd('/'));
+            return new GraphApproverDirectory(new TeamsGraphClients(graph, graph), Options.Create(settings));
+        });
+        return services;
+    }
 
     /// <summary>Registers <see cref="ITeamsNotifier"/> for the configured transport and, with Graph credentials, <see cref="IApproverDirectory"/>.</summary>
     /// <param name="services">The host's services.</param>

@@ -1,6 +1,7 @@
 using System.Net;
 using ImapAutomation.Core.Approvals;
 using ImapAutomation.Core.Incidents;
+using ImapAutomation.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -12,10 +13,10 @@ namespace ImapAutomation.Functions.Approvals;
 /// The signed links on incident cards. GET only shows a confirmation page, because mail and chat scanners fetch links
 /// on their own; the decision is a POST by a signed-in approver. A link is bound to one step and spent once decided.
 /// </summary>
-public sealed class Approvals(ApprovalTokens tokens, IncidentEngine engine, IOptions<FunctionsOptions> options)
+public sealed class Approvals(ApprovalTokens tokens, IncidentEngine engine, IApproverCheck approvers, IOptions<FunctionsOptions> options)
 {
     /// <summary>The caller's UPN, set by App Service authentication (Entra ID) in front of the app.</summary>
-    public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL-NAME";
+    public const string PrincipalHeader = CallerIdentity.PrincipalNameHeader;
 
     [Function(nameof(Approvals))]
     public async Task<IActionResult> Run(
@@ -43,12 +44,14 @@ public sealed class Approvals(ApprovalTokens tokens, IncidentEngine engine, IOpt
                 form: token);
         }
 
-        var upn = request.Headers[PrincipalHeader].ToString();
-        if (!options.Value.IsApprover(upn))
+        var (caller, identityError) = CallerIdentity.Read(request, options.Value.FunctionKeyIdentity);
+        if (caller is not { IsPerson: true } || !await approvers.IsApproverAsync(caller.Upn, cancellationToken).ConfigureAwait(false))
         {
             return Page(StatusCodes.Status403Forbidden, "Not an approver",
-                string.IsNullOrEmpty(upn) ? "Sign in first (App Service authentication)." : $"{upn} is not in Functions:Approvers.", form: null);
+                caller is null ? identityError! : !caller.IsPerson ? "Sign in first (App Service authentication)." : $"{caller.Upn} is not an approver ({approvers.Source}).", form: null);
         }
+
+        var upn = caller.Upn;
 
         var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken).ConfigureAwait(false) : null;
         var decision = form?["decision"].ToString();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using ImapAutomation.Core.Catalog;
+using ImapAutomation.Core.Incidents;
 using ImapAutomation.Core.Ingestion;
 using ImapAutomation.Core.LogAnalytics;
 using ImapAutomation.Core.Signals;
@@ -21,7 +22,7 @@ namespace ImapAutomation.Functions.Ingest;
 /// through its search-results link; without one, its dimensions are used.
 /// </summary>
 public sealed class ReceiveAlert(
-    EventIngestor ingestor, LogAnalyticsClient logs, TableServiceClient tables, IOptions<FunctionsOptions> options, TimeProvider time)
+    EventIngestor ingestor, IncidentEngine engine, LogAnalyticsClient logs, TableServiceClient tables, IOptions<FunctionsOptions> options, TimeProvider time)
 {
     public const string SchemaId = "azureMonitorCommonAlertSchema";
     private static readonly string[] MediaTypes = ["application/json"];
@@ -77,6 +78,13 @@ public sealed class ReceiveAlert(
             }
         }
 
+        // A resolution goes on the timelines of the named servers' incidents; it changes no state (the probe decides).
+        var noted = new List<string>();
+        foreach (var computer in alert.Condition == "Resolved" ? alert.Computers.Where(options.Value.IsKnownServer) : [])
+        {
+            noted.AddRange(await engine.RecordAlertResolvedAsync(computer, alert.AlertId, alert.Rule, alert.ChangedAt, cancellationToken).ConfigureAwait(false));
+        }
+
         // Recorded only once the events are committed: a failure above makes the retry process the alert again.
         var row = new TableEntity(alert.Partition, rowKey)
         {
@@ -93,7 +101,7 @@ public sealed class ReceiveAlert(
         }
 
         return summary is null
-            ? new OkObjectResult(new { recorded = alert.Condition, alert.AlertId })
+            ? new OkObjectResult(new { recorded = alert.Condition, alert.AlertId, incidents = noted })
             : new ObjectResult(summary) { StatusCode = StatusCodes.Status202Accepted };
     }
 

@@ -27,6 +27,7 @@ public enum MessageDisposition
 /// </summary>
 public sealed partial class RequestProcessor(
     RunbookRequestVerifier verifier,
+    RunbookResultSigner resultSigner,
     ExactlyOnceExecutor executor,
     RequestQueues queues,
     IOptions<RequestLoopOptions> options,
@@ -59,7 +60,7 @@ public sealed partial class RequestProcessor(
         if (reason is not null)
         {
             LogRejected(logger, requestId, reason);
-            await queues.Results.PostAsync(RunbookContract.Serialize(ContractMapping.Rejected(requestId, reason, time.GetUtcNow())), cancellationToken)
+            await queues.Results.PostAsync(RunbookContract.Serialize(resultSigner.Sign(ContractMapping.Rejected(requestId, reason, time.GetUtcNow()))), cancellationToken)
                 .ConfigureAwait(false);
             await message.DeleteAsync(cancellationToken).ConfigureAwait(false);
             return MessageDisposition.Rejected;
@@ -68,7 +69,7 @@ public sealed partial class RequestProcessor(
         var accepted = verification.Request!;
         LogAccepted(logger, requestId, accepted.Runbook, accepted.TargetServer, accepted.IncidentId);
         var outcome = await RunKeepingInvisibleAsync(message, ContractMapping.ToDispatch(accepted), cancellationToken).ConfigureAwait(false);
-        var result = ContractMapping.ToResult(requestId, outcome);
+        var result = resultSigner.Sign(ContractMapping.ToResult(requestId, outcome));
         await queues.Results.PostAsync(RunbookContract.Serialize(result), cancellationToken).ConfigureAwait(false);
         await message.DeleteAsync(cancellationToken).ConfigureAwait(false);
         LogCompleted(logger, requestId, result.Status, result.Verification, outcome.Replayed);

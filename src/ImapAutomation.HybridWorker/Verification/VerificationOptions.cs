@@ -9,8 +9,26 @@ public sealed class VerificationOptions : IValidatableObject
 {
     public const string Section = "HybridWorker:Verification";
 
-    /// <summary>Change runbooks after whose successful, real (not -WhatIf) run the probe is run against the target.</summary>
-    public IList<string> ProbeAfter { get; init; } = [RunbookNames.SetImapCertificate];
+    /// <summary>
+    /// The default of <see cref="ProbeAfter"/>: Exchange serves a newly bound IMAP certificate only once MSExchangeIMAP4
+    /// and MSExchangeIMAP4BE restart, so a probe straight after Set-ImapCertificate would judge the old certificate
+    /// and fail a fix that is about to work (docs/hybrid-worker.md).
+    /// </summary>
+    public static IReadOnlyList<string> DefaultProbeAfter { get; } = [RunbookNames.RestartImapServices];
+
+    /// <summary>
+    /// Change runbooks after whose successful, real (not -WhatIf) run the probe is run against the target. Unset means
+    /// <see cref="DefaultProbeAfter"/>; a configured list replaces it (a default held in the list itself would have the
+    /// configuration binder append to it instead).
+    /// </summary>
+    public IList<string>? ProbeAfter { get; set; }
+
+    /// <summary>False: no probe after any change runbook (Test-ImapTls requests still probe).</summary>
+    public bool ProbeAfterChanges { get; set; } = true;
+
+    /// <summary>The runbooks actually followed by a probe.</summary>
+    public IReadOnlyList<string> ProbeAfterRunbooks =>
+        !ProbeAfterChanges ? [] : ProbeAfter is { Count: > 0 } configured ? [.. configured] : DefaultProbeAfter;
 
     /// <summary>The IMAPS port probed (implicit TLS).</summary>
     [Range(1, 65535)]
@@ -33,7 +51,7 @@ public sealed class VerificationOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var runbook in ProbeAfter.Where(r => !RunbookNames.All.Contains(r, StringComparer.Ordinal)))
+        foreach (var runbook in (ProbeAfter ?? []).Where(r => !RunbookNames.All.Contains(r, StringComparer.Ordinal)))
         {
             yield return new ValidationResult($"ProbeAfter names '{runbook}', which is not in the catalog.", [nameof(ProbeAfter)]);
         }

@@ -8,7 +8,7 @@ namespace ImapAutomation.HybridWorker.Verification;
 
 /// <summary>
 /// Puts the Test-ImapTls probe in front of a back end: a <c>Test-ImapTls</c> request is the C# probe itself (it is not
-/// a script), and a successful real run of a <see cref="VerificationOptions.ProbeAfter"/> runbook is followed by the
+/// a script), and a successful real run of a <see cref="VerificationOptions.ProbeAfterRunbooks"/> runbook is followed by the
 /// probe against its target. Both happen inside the executor, so the verdict is in the ledger and replays repeat it.
 /// </summary>
 public sealed partial class VerifyingDispatcher(
@@ -27,7 +27,7 @@ public sealed partial class VerifyingDispatcher(
 
         var outcome = await inner.DispatchAsync(dispatch, cancellationToken).ConfigureAwait(false);
         if (outcome.Status != RunbookOutcomeStatus.Succeeded || dispatch.WhatIf ||
-            !options.Value.ProbeAfter.Contains(dispatch.Runbook, StringComparer.Ordinal))
+            !options.Value.ProbeAfterRunbooks.Contains(dispatch.Runbook, StringComparer.Ordinal))
         {
             return outcome;
         }

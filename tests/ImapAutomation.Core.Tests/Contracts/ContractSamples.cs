@@ -33,4 +33,19 @@ internal static class ContractSamples
         RequestedBy = "system",
         ApprovedBy = "operator@contoso.com",
     };
+
+    /// <summary>A succeeded, verified certificate fix, unsigned.</summary>
+    public static RunbookResult Result() => new()
+    {
+        SchemaVersion = RunbookResult.CurrentSchemaVersion,
+        RequestId = RunbookRequestIds.For("ex01/ImapCertificateBinding", 1, 0, 1),
+        Status = RunbookStatus.Succeeded,
+        StartedAt = Now,
+        CompletedAt = Now.AddSeconds(20),
+        BeforeState = JsonOf("""{"x509CertificateName":null}"""),
+        AfterState = JsonOf("""{"x509CertificateName":"ex01.contoso.com"}"""),
+        Output = "bound",
+        Verification = VerificationOutcome.Passed,
+        VerificationDetail = "IMAPS handshake presented CN=ex01.contoso.com",
+    };
 }

@@ -8,19 +8,7 @@ public sealed class RunbookContractTests
 {
     private static readonly string RequestId = RunbookRequestIds.For("ex01/ImapCertificateBinding", 1, 0, 1);
 
-    private static RunbookResult Result() => new()
-    {
-        SchemaVersion = 1,
-        RequestId = RequestId,
-        Status = RunbookStatus.Succeeded,
-        StartedAt = Now,
-        CompletedAt = Now.AddSeconds(20),
-        BeforeState = JsonOf("""{"x509CertificateName":null}"""),
-        AfterState = JsonOf("""{"x509CertificateName":"ex01.contoso.com"}"""),
-        Output = "bound",
-        Verification = VerificationOutcome.Passed,
-        VerificationDetail = "IMAPS handshake presented CN=ex01.contoso.com",
-    };
+    private static RunbookResult Result() => ContractSamples.Result();
 
     [Fact]
     public void SerializeParseResult_RoundTrips_CamelCaseAndEnumNames()
@@ -35,12 +23,13 @@ public sealed class RunbookContractTests
     }
 
     [Theory]
-    [InlineData("""{"schemaVersion":3}""", "unsupported schemaVersion 3 (this build reads 1)")]
+    [InlineData("""{"schemaVersion":3}""", "unsupported schemaVersion 3 (this build reads 2)")]
+    [InlineData("""{"schemaVersion":1,"requestId":"0123456789abcdef0123456789abcdef"}""", "unsupported schemaVersion 1 (this build reads 2)")]
     [InlineData("""{"requestId":"x"}""", "schemaVersion is missing")]
     [InlineData("""{"schemaVersion":"1"}""", "schemaVersion is not an integer")]
     [InlineData("""[1]""", "not a JSON object")]
-    [InlineData("""{"schemaVersion":1,""", "not valid JSON")]
-    [InlineData("""{"schemaVersion":1,"requestId":"0123456789abcdef0123456789abcdef"}""", "invalid at $")]
+    [InlineData("""{"schemaVersion":2,""", "not valid JSON")]
+    [InlineData("""{"schemaVersion":2,"requestId":"0123456789abcdef0123456789abcdef"}""", "invalid at $")]
     public void ParseResult_BadEnvelope_ReasonSaysWhat(string json, string reason)
     {
         var parsed = RunbookContract.ParseResult(json);

@@ -97,10 +97,14 @@ internal sealed class EngineHarness
         }
     }
 
+    /// <summary>A result as the worker posts it: signed with the harness's current key.</summary>
     public static RunbookResult Result(string requestId, RunbookStatus status = RunbookStatus.Succeeded,
+        VerificationOutcome verification = VerificationOutcome.NotRun, string error = "") => new RunbookResultSigner(ContractSamples.Ring()).Sign(Unsigned(requestId, status, verification, error));
+
+    public static RunbookResult Unsigned(string requestId, RunbookStatus status = RunbookStatus.Succeeded,
         VerificationOutcome verification = VerificationOutcome.NotRun, string error = "") => new()
     {
-        SchemaVersion = 1,
+        SchemaVersion = RunbookResult.CurrentSchemaVersion,
         RequestId = requestId,
         Status = status,
         StartedAt = Start,

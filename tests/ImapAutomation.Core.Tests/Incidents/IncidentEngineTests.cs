@@ -2,6 +2,7 @@ using ImapAutomation.Core.Catalog;
 using ImapAutomation.Core.Contracts;
 using ImapAutomation.Core.Incidents;
 using ImapAutomation.Core.Outbox;
+using ImapAutomation.Core.Tests.Contracts;
 using ImapAutomation.Testing;
 using static ImapAutomation.Core.Tests.Incidents.EngineHarness;
 
@@ -102,6 +103,57 @@ public sealed class IncidentEngineTests(AzuriteFixture azurite)
         Assert.Equal(1, incident.CurrentStep);
         Assert.Equal(StepState.Succeeded, incident.Plan[0].State);
         Assert.Equal(3, (await h.Ledger.GetIgnoredResultsAsync(None)).Count);
+    }
+
+    public static TheoryData<string> UntrustedResults() => ["unsigned", "forged", "tampered", "request signature", "retired key"];
+
+    [Theory]
+    [MemberData(nameof(UntrustedResults))]
+    public async Task ApplyResultAsync_ResultNotSignedByTheWorker_RecordedWithTheReasonAndNeverApplied(string kind)
+    {
+        var h = await CreateAsync(azurite);
+        await h.Engine.IngestAsync(Storm(Ex01, IncidentKind.ImapCertificateBinding), None);
+        var first = Assert.Single(await h.DrainQueueAsync());
+        var json = kind switch
+        {
+            "unsigned" => RunbookContract.Serialize(Unsigned(first.RequestId)),
+            "forged" => RunbookContract.Serialize(new RunbookResultSigner(new RunbookKeyRing("k2", ContractSamples.Key(7))).Sign(Unsigned(first.RequestId))),
+            // A genuine Failed result edited on the queue into a success.
+            "tampered" => RunbookContract.Serialize(Result(first.RequestId, RunbookStatus.Failed, error: "no certificate"))
+                .Replace("\"Failed\"", "\"Succeeded\"", StringComparison.Ordinal).Replace("no certificate", "", StringComparison.Ordinal),
+            "request signature" => RunbookContract.Serialize(Unsigned(first.RequestId) with { KeyId = first.KeyId, Signature = first.Signature }),
+            _ => RunbookContract.Serialize(new RunbookResultSigner(new RunbookKeyRing("k0", ContractSamples.Key(0))).Sign(Unsigned(first.RequestId))),
+        };
+
+        var change = await h.Engine.ApplyResultAsync(json, None);
+
+        Assert.StartsWith("result signature refused: ", change.Ignored, StringComparison.Ordinal);
+        Assert.Null(change.Incident);
+        var ignored = Assert.Single(await h.Ledger.GetIgnoredResultsAsync(None));
+        Assert.Equal((first.RequestId, change.Ignored), ignored);
+        var incident = await h.IncidentAsync(CertId);
+        Assert.Equal(0, incident.CurrentStep);
+        Assert.Equal(StepState.Queued, incident.Plan[0].State);
+        Assert.Empty(await h.DrainQueueAsync());
+
+        // The worker's genuine result still applies afterwards.
+        Assert.Null((await h.Engine.ApplyResultAsync(RunbookContract.Serialize(Result(first.RequestId)), None)).Ignored);
+        Assert.Equal(1, (await h.IncidentAsync(CertId)).CurrentStep);
+    }
+
+    [Fact]
+    public async Task ApplyResultAsync_ResultSignedWithThePreviousKey_Applied()
+    {
+        var h = await CreateAsync(azurite);
+        await h.Engine.IngestAsync(Storm(Ex01, IncidentKind.ImapCertificateBinding), None);
+        var first = Assert.Single(await h.DrainQueueAsync());
+        // A worker not rotated yet signs with k1, the engine's previous key.
+        var result = new RunbookResultSigner(new RunbookKeyRing("k1", ContractSamples.Key(1))).Sign(Unsigned(first.RequestId));
+
+        var change = await h.Engine.ApplyResultAsync(RunbookContract.Serialize(result), None);
+
+        Assert.Null(change.Ignored);
+        Assert.Equal(1, (await h.IncidentAsync(CertId)).CurrentStep);
     }
 
     [Fact]

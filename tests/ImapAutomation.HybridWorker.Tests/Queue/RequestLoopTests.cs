@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ImapAutomation.Core.Catalog;
 using ImapAutomation.Core.Contracts;
 using ImapAutomation.Core.Probe;
@@ -16,6 +17,8 @@ public sealed class RequestLoopTests(AzuriteFixture azurite, DovecotFixture dove
     {
         await using var worker = new WorkerHarness(azurite);
         ProbeDovecot(worker);
+        // Not the default (a real Exchange serves the new certificate only after the restart); the lab's Dovecot already does.
+        worker.Settings["HybridWorker:Verification:ProbeAfter:0"] = RunbookNames.SetImapCertificate;
         Assert.Equal("", worker.LabServer("EX01").GetProperty("imapSettings").GetProperty("X509CertificateName").GetString());
         await worker.StartAsync();
         var request = WorkerHarness.NewRequest(RunbookNames.SetImapCertificate);
@@ -131,6 +134,7 @@ public sealed class RequestLoopTests(AzuriteFixture azurite, DovecotFixture dove
         await using var worker = new WorkerHarness(azurite);
         // Verification pointed at port 1 on loopback, where nothing listens: the change ran but the handshake fails.
         worker.Settings["HybridWorker:Verification:Hosts:ex01"] = "127.0.0.1";
+        worker.Settings["HybridWorker:Verification:ProbeAfter:0"] = RunbookNames.SetImapCertificate;
         await worker.StartAsync();
 
         await worker.SendAsync(WorkerHarness.NewRequest(RunbookNames.SetImapCertificate));
@@ -139,6 +143,25 @@ public sealed class RequestLoopTests(AzuriteFixture azurite, DovecotFixture dove
         Assert.Equal(RunbookStatus.Succeeded, result.Status);
         Assert.Equal(VerificationOutcome.Failed, result.Verification);
         Assert.Contains(nameof(ImapTlsOutcome.Refused), result.VerificationDetail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SetImapCertificateThenRestart_DefaultProbeAfter_OnlyTheRestartIsVerified()
+    {
+        await using var worker = new WorkerHarness(azurite);
+        ProbeDovecot(worker);
+        await worker.StartAsync();
+
+        await worker.SendAsync(WorkerHarness.NewRequest(RunbookNames.SetImapCertificate));
+        var set = Assert.Single(await worker.WaitForResultsAsync(1, Patience));
+        await worker.SendAsync(WorkerHarness.NewRequest(RunbookNames.RestartImapServices, parameters: new() { ["Force"] = JsonDocument.Parse("true").RootElement.Clone() }, step: 2));
+        var restart = Assert.Single(await worker.WaitForResultsAsync(1, Patience));
+
+        Assert.True(set.Status == RunbookStatus.Succeeded, set.Error);
+        Assert.Equal(VerificationOutcome.NotRun, set.Verification);
+        Assert.True(restart.Status == RunbookStatus.Succeeded, restart.Error);
+        Assert.Equal(VerificationOutcome.Passed, restart.Verification);
+        Assert.Contains("Success", restart.VerificationDetail, StringComparison.Ordinal);
     }
 
     private void ProbeDovecot(WorkerHarness worker)

@@ -184,6 +184,8 @@ internal sealed class WorkerHarness : IAsyncDisposable
             {
                 var parsed = RunbookContract.ParseResult(message.MessageText);
                 Assert.True(parsed.IsValid, parsed.Reason);
+                // Every result the worker posts, Rejected ones included, is signed with its current key.
+                Assert.Null(new RunbookResultSigner(new RunbookKeyRing(KeyId, Key)).Verify(parsed.Value!));
                 results.Add(parsed.Value!);
             }
 
