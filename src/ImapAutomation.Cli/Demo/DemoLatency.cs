@@ -82,7 +82,7 @@ internal static class DemoLatency
             cloud.Run(TimeSpan.FromSeconds(1));
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var lastResults = new System.Collections.Concurrent.ConcurrentDictionary<string, long>(StringComparer.OrdinalIgnoreCase);
-            var worker = InstantWorkerAsync(cloud, lastResults, stop.Token);
+            var worker = InstantWorkerAsync(cloud, new RunbookResultSigner(new RunbookKeyRing("bench", key)), lastResults, stop.Token);
             var opened = new List<double>();
             var result = new List<double>();
             try
@@ -142,7 +142,7 @@ internal static class DemoLatency
     private static string IncidentIdFor(string server) => Core.Incidents.IncidentIds.For(server, IncidentKind.ImapCertificateBinding);
 
     /// <summary>Answers each request at once (Succeeded; Test-ImapTls passed) and notes when each server's result was sent.</summary>
-    private static async Task InstantWorkerAsync(LocalCloud cloud, System.Collections.Concurrent.ConcurrentDictionary<string, long> lastResults, CancellationToken cancellationToken)
+    private static async Task InstantWorkerAsync(LocalCloud cloud, RunbookResultSigner signer, System.Collections.Concurrent.ConcurrentDictionary<string, long> lastResults, CancellationToken cancellationToken)
     {
         var requests = cloud.Queue(StorageNames.RequestsQueue);
         var results = cloud.Queue(StorageNames.ResultsQueue);
@@ -155,7 +155,7 @@ internal static class DemoLatency
                     ?? throw new DemoException("the engine queued a request the contract cannot read");
                 var now = DateTimeOffset.UtcNow;
                 var verified = request.Runbook == RunbookNames.TestImapTls;
-                var result = new RunbookResult
+                var result = signer.Sign(new RunbookResult
                 {
                     SchemaVersion = RunbookResult.CurrentSchemaVersion,
                     RequestId = request.RequestId,
@@ -164,7 +164,7 @@ internal static class DemoLatency
                     CompletedAt = now,
                     Verification = verified ? VerificationOutcome.Passed : VerificationOutcome.NotRun,
                     VerificationDetail = verified ? "Test-ImapTls: Success (latency benchmark, no endpoint)" : null,
-                };
+                });
                 lastResults[request.TargetServer] = Stopwatch.GetTimestamp();
                 await results.SendMessageAsync(RunbookContract.Serialize(result), cancellationToken).ConfigureAwait(false);
                 await requests.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);

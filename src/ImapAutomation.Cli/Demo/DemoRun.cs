@@ -105,12 +105,15 @@ internal sealed partial class DemoRun
                 await CardRenderer.RenderAllAsync(paths, sink.Cards, Say, cancellationToken).ConfigureAwait(false);
             }
 
+            var incidents = await cloud.ListIncidentsAsync(cancellationToken).ConfigureAwait(false);
             var problems = Check(scenario, final, labAtStart, lab.ReadServer(DemoScenario.BrokenServer), after, sink, replay, loopFailure, watcher);
+            problems.AddRange(incidents.Where(i => i.Id != scenario.IncidentId).Select(i => $"an unexpected incident {i.Id} ({i.State})"));
             var verdict = problems.Count == 0
                 ? scenario.ExpectedState == IncidentState.Resolved ? "resolved and verified" : "diagnosed and escalated to people; nothing changed"
                 : string.Join("; ", problems);
             Say(problems.Count == 0 ? $"done: {verdict}" : $"FAILED: {verdict}");
-            return new DemoSummary(scenario.Name, problems.Count == 0, verdict, final is null ? [] : [Describe(final, sink)],
+            return new DemoSummary(scenario.Name, problems.Count == 0, verdict,
+                [.. incidents.OrderBy(i => i.Id != scenario.IncidentId).Select(i => Describe(i.Id == scenario.IncidentId && final is not null ? final : i, sink))],
                 ingested, requests, _clock.ElapsedMilliseconds, dataFolder, replay);
         }
         finally
@@ -222,7 +225,8 @@ internal sealed partial class DemoRun
     private static DemoIncident Describe(Incident incident, TeamsSink sink) => new(
         incident.Id, incident.Server, incident.Kind.ToString(), incident.State.ToString(), incident.StateReason,
         [.. incident.Plan.Select(s => new DemoRunbook(s.Runbook, s.State.ToString(), s.Outcome))],
-        [.. sink.Cards.Select(c => new DemoCard(c.Number, c.Headline, c.JsonPath, c.PngPath))]);
+        [.. sink.Cards.Where(c => c.Card.ToJsonString().Contains("/incidents/" + incident.Id, StringComparison.OrdinalIgnoreCase))
+            .Select(c => new DemoCard(c.Number, c.Headline, c.JsonPath, c.PngPath))]);
 
     private static async Task<ImapTlsProbeResult> ProbeAsync(ImapEndpoint endpoint, CancellationToken cancellationToken)
     {

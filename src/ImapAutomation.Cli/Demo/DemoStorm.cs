@@ -22,15 +22,20 @@ internal static class DemoStorm
     public static IReadOnlyList<StormBatch> Build(DemoScenario scenario, DateTimeOffset now, int signalEvents = 3000, int seed = 14)
     {
         var random = new Random(seed);
-        var start = now.UtcDateTime.AddMinutes(-10);
+        // Inside the detection window that holds "now" (30-minute tumbling windows by default): a storm split across
+        // two windows would show the second part's Schannel flood without its 1102 and rightly open a TLS incident.
+        var windowStart = new DateTime(now.UtcTicks - (now.UtcTicks % TimeSpan.FromMinutes(30).Ticks), DateTimeKind.Utc);
+        var start = now.UtcDateTime.AddMinutes(-10) > windowStart ? now.UtcDateTime.AddMinutes(-10) : windowStart;
+        var span = (now.UtcDateTime.AddSeconds(-1) - start).TotalMilliseconds;
         var events = new List<string>();
         var record = 1000L;
-        string Noise(int i) => NoiseEvent(random, start.AddMilliseconds(i * 150), ++record);
+        var noiseCount = Math.Max(200, signalEvents / 10);
+        string Noise(int i) => NoiseEvent(random, start.AddMilliseconds(Math.Max(0, span) * i / noiseCount), ++record);
 
         var protocolLines = new List<string>();
         for (var i = 0; i < signalEvents; i++)
         {
-            var time = start.AddMilliseconds(i * (540_000.0 / signalEvents));
+            var time = start.AddMilliseconds(Math.Max(0, span) * i / signalEvents);
             switch (scenario.Kind)
             {
                 case IncidentKind.ImapCertificateBinding:
@@ -54,7 +59,7 @@ internal static class DemoStorm
             }
         }
 
-        for (var i = 0; i < Math.Max(200, signalEvents / 10); i++)
+        for (var i = 0; i < noiseCount; i++)
         {
             events.Add(Noise(i));
         }

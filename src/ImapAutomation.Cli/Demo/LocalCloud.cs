@@ -27,6 +27,9 @@ internal sealed class LocalCloud : IAsyncDisposable
 {
     public const string Approver = "demo.approver@contoso.com";
 
+    /// <summary>The app's public address on the demo's cards; nothing listens there.</summary>
+    public const string PublicHost = "imapauto.demo.invalid";
+
     private readonly ServiceProvider _services;
     private readonly CancellationTokenSource _stop = new();
     private Task? _results;
@@ -56,7 +59,10 @@ internal sealed class LocalCloud : IAsyncDisposable
             ["Functions:Approvers:0"] = Approver,
             ["RunbookSigning:CurrentKeyId"] = signingKeyId,
             ["RunbookSigning:CurrentKey"] = Convert.ToBase64String(signingKey),
-            // Cards go to the demo's local Teams sink through the webhook transport.
+            // Cards go to the demo's local Teams sink through the webhook transport; their links name the app's
+            // address, which here is only a link host (the demo approves by calling the Approvals function itself).
+            ["Functions:PublicBaseUrl"] = "https://" + PublicHost,
+            ["Cards:AllowedLinkHosts:0"] = PublicHost,
             ["Teams:Transport"] = "Webhook",
             ["Teams:WebhookUrl"] = teamsWebhook.AbsoluteUri,
             ["Teams:RetryBaseDelay"] = "00:00:00.100",
@@ -126,6 +132,23 @@ internal sealed class LocalCloud : IAsyncDisposable
 
     /// <summary>The queue the engine sends signed requests to (the latency benchmark answers them itself).</summary>
     public QueueClient Queue(string name) => _services.GetRequiredService<QueueServiceClient>().GetQueueClient(name);
+
+    /// <summary>Every incident the engine holds (the demo expects exactly the scenario's one).</summary>
+    public async Task<IReadOnlyList<Incident>> ListIncidentsAsync(CancellationToken cancellationToken)
+    {
+        var table = _services.GetRequiredService<TableServiceClient>().GetTableClient(StorageNames.IncidentsTable);
+        var incidents = new List<Incident>();
+        await foreach (var row in table.QueryAsync<TableEntity>("RowKey gt 'incident~' and RowKey lt 'incident~~'", select: ["Server", "Kind"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (Enum.TryParse<IncidentKind>(row.GetString("Kind"), out var kind)
+                && await Engine.GetAsync(IncidentIds.For(row.GetString("Server"), kind), cancellationToken).ConfigureAwait(false) is { } incident)
+            {
+                incidents.Add(incident);
+            }
+        }
+
+        return incidents;
+    }
 
     /// <summary>Requests the engine queued (rows of the <c>Ledger</c> table's request partition).</summary>
     public async Task<int> CountRequestsAsync(CancellationToken cancellationToken)

@@ -5,7 +5,6 @@ using ImapAutomation.Core.Probe;
 using ImapAutomation.HybridWorker;
 using ImapAutomation.HybridWorker.Dispatch;
 using ImapAutomation.HybridWorker.PowerShell;
-using ImapAutomation.HybridWorker.Verification;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -57,6 +56,8 @@ internal sealed class LocalWorker : IAsyncDisposable
             ["HybridWorker:Queue:RenewInterval"] = "00:00:30",
             ["RunbookSigning:CurrentKeyId"] = signingKeyId,
             ["RunbookSigning:CurrentKey"] = Convert.ToBase64String(signingKey),
+            // The fix is verified by the plan's own last step (Test-ImapTls), so every step of the plan is played.
+            ["HybridWorker:Verification:ProbeAfterChanges"] = "false",
             ["HybridWorker:Verification:Port"] = endpoint.Port.ToString(CultureInfo.InvariantCulture),
             ["HybridWorker:Verification:Trust"] = nameof(ImapTlsTrust.PinnedCa),
             ["HybridWorker:Verification:PinnedCaFile"] = endpoint.CaCertificatePath,
@@ -68,8 +69,6 @@ internal sealed class LocalWorker : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHybridWorkerExecution();
         builder.Services.AddHybridWorkerQueueLoop();
-        // The fix is verified by the plan's own last step (Test-ImapTls), so every step of the plan is played.
-        builder.Services.PostConfigure<VerificationOptions>(options => options.ProbeAfter.Clear());
         var state = lab.StatePath;
         builder.Services.AddSingleton(sp => new PowerShellRunbookRunner(
             sp.GetRequiredService<IOptions<PowerShellRunnerOptions>>(), TimeProvider.System,
