@@ -29,6 +29,9 @@ param teamsWorkflowUrlSecretName string
 @description('NCRONTAB schedule of PollEventLog.')
 param pollSchedule string
 
+@description('NCRONTAB schedule of TickIncidents: request time-outs, waiting incidents, and outbox (requests, Teams cards) redelivery.')
+param tickSchedule string = '0 * * * * *'
+
 @description('The optional Azure Automation back end; empty when not deployed.')
 param automationAccountId string = ''
 param automationHybridWorkerGroup string = ''
@@ -150,6 +153,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identityClientId}'
       LogAnalytics__WorkspaceId: workspaceCustomerId
       PollSchedule: pollSchedule
+      TickSchedule: tickSchedule
+      // Card links (approval page, incident JSON) point at the app itself, and only allowed hosts may appear on a card.
+      Functions__PublicBaseUrl: 'https://${site.properties.defaultHostName}'
+      Cards__AllowedLinkHosts__1: site.properties.defaultHostName
       // Secrets stay in Key Vault; the platform resolves these references (latest version) with the identity above.
       RunbookSigning__CurrentKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${signingKeyCurrentSecretName})'
       RunbookSigning__PreviousKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${signingKeyPreviousSecretName})'

@@ -181,16 +181,46 @@ resource appAutomationJobOperator 'Microsoft.Authorization/roleAssignments@2022-
 
 // --- The hybrid worker (on-premises) ---------------------------------------------------------------------------
 
-// Storage Queue Data Message Processor on the requests queue only: peek, receive and delete requests. It cannot
-// send to this queue, so a compromised worker cannot forge work for itself or other workers.
+// The requests queue needs three operations: Get Messages and Delete Message (messages/process/action) and Update
+// Message, which renews a message's visibility while its runbook runs (messages/write). The built-in Storage Queue
+// Data Message Processor has messages/read and messages/process/action only, so every renewal would be refused (403)
+// and a long runbook's request would reappear mid-run; Storage Queue Data Contributor adds Clear Messages
+// (messages/delete) and queue delete/metadata writes. Hence a custom role with exactly the two data actions used.
+// messages/write also admits Put Message; requests are HMAC-signed, so anything the worker could add is refused.
+var workerRequestProcessorRoleName = guid(resourceGroup().id, storageAccountName, 'imapauto-hybrid-worker-request-processor')
+
+resource workerRequestProcessorRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (!empty(hybridWorkerPrincipalId)) {
+  name: workerRequestProcessorRoleName
+  properties: {
+    roleName: 'ImapAutomation hybrid worker request processor (${storageAccountName})'
+    description: 'Receive, renew the visibility of, and delete queue messages (Get Messages, Update Message, Delete Message); nothing else.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: []
+        notActions: []
+        dataActions: [
+          'Microsoft.Storage/storageAccounts/queueServices/queues/messages/process/action'
+          'Microsoft.Storage/storageAccounts/queueServices/queues/messages/write'
+        ]
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [
+      resourceGroup().id
+    ]
+  }
+}
+
+// Assigned on the requests queue only: the worker cannot touch any other queue's messages with it.
 resource workerRequestsProcessor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(hybridWorkerPrincipalId)) {
-  name: guid(storage::queueServices::requestsQueue.id, hybridWorkerPrincipalId, roles.storageQueueDataMessageProcessor)
+  name: guid(storage::queueServices::requestsQueue.id, hybridWorkerPrincipalId, workerRequestProcessorRoleName)
   scope: storage::queueServices::requestsQueue
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataMessageProcessor)
+    roleDefinitionId: workerRequestProcessorRole.id
     principalId: hybridWorkerPrincipalId
     principalType: 'ServicePrincipal'
-    description: 'Hybrid worker: receive and delete runbook requests.'
+    description: 'Hybrid worker: receive, renew and delete runbook requests.'
   }
 }
 
@@ -216,6 +246,19 @@ resource workerRequestsPoisonSender 'Microsoft.Authorization/roleAssignments@202
     principalId: hybridWorkerPrincipalId
     principalType: 'ServicePrincipal'
     description: 'Hybrid worker: park unreadable requests.'
+  }
+}
+
+// Monitoring Metrics Publisher on the Application Insights component: the worker exports its logs, traces and
+// metrics there when APPLICATIONINSIGHTS_CONNECTION_STRING is set (local auth is off, so it signs in). Write only.
+resource workerTelemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(hybridWorkerPrincipalId)) {
+  name: guid(applicationInsights.id, hybridWorkerPrincipalId, roles.monitoringMetricsPublisher)
+  scope: applicationInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+    principalId: hybridWorkerPrincipalId
+    principalType: 'ServicePrincipal'
+    description: 'Hybrid worker: send telemetry to Application Insights with Entra ID (local auth is off).'
   }
 }
 

@@ -40,6 +40,7 @@ public static class FunctionsExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ImapAutomationMetrics>();
+        services.AddImapAutomationTelemetry(configuration, "ImapAutomation.Functions");
         services.AddOptions<FunctionsOptions>().Bind(configuration.GetSection(FunctionsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DetectionOptions>().Bind(configuration.GetSection("Detection")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EventPollOptions>().Bind(configuration.GetSection(EventPollOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();

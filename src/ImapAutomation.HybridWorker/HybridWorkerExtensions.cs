@@ -4,6 +4,7 @@ using Azure.Storage.Queues;
 using ImapAutomation.Core.Contracts;
 using ImapAutomation.Core.Incidents;
 using ImapAutomation.Core.Probe;
+using ImapAutomation.Core.Telemetry;
 using ImapAutomation.HybridWorker.AzureAutomation;
 using ImapAutomation.HybridWorker.Concurrency;
 using ImapAutomation.HybridWorker.Dispatch;
@@ -24,6 +25,7 @@ public static class HybridWorkerExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddWindowsService(options => options.ServiceName = "ImapAutomation Hybrid Worker");
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddImapAutomationTelemetry(builder.Configuration, "ImapAutomation.HybridWorker");
         builder.Services.AddHybridWorkerExecution();
         builder.Services.AddHybridWorkerQueueLoop();
         return builder;

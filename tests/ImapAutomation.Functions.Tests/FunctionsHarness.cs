@@ -27,6 +27,8 @@ public class FunctionsHarness : IAsyncLifetime
 
     /// <summary>The Teams Workflows webhook every card goes to (plain http on loopback, as TeamsOptions allows).</summary>
     public RecordingHttpServer Teams { get; private set; } = null!;
+    /// <summary>Stands in for Microsoft Graph (checkMemberGroups) when a test class turns on Functions:ApproverSource=GraphGroup.</summary>
+    public RecordingHttpServer Graph { get; private set; } = null!;
 
     public ServiceProvider Services { get; private set; } = null!;
 
@@ -36,6 +38,7 @@ public class FunctionsHarness : IAsyncLifetime
         LogAnalytics = await RecordingHttpServer.StartAsync();
         Teams = await RecordingHttpServer.StartAsync(https: false);
         Teams.Fallback = new ScriptedResponse(202);
+        Graph = await RecordingHttpServer.StartAsync();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage"] = _azurite.ConnectionString,
@@ -59,6 +62,7 @@ public class FunctionsHarness : IAsyncLifetime
         services.AddSingleton(laOptions);
         services.AddSingleton<Azure.Core.TokenCredential>(new StaticTokenCredential());
         services.AddImapAutomationServices(configuration);
+        services.AddHttpClient(Core.Teams.TeamsServiceCollectionExtensions.ApproversHttpClientName).ConfigurePrimaryHttpMessageHandler(Graph.CreateTrustingHandler);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
         var tables = Services.GetRequiredService<TableServiceClient>();
@@ -82,15 +86,21 @@ public class FunctionsHarness : IAsyncLifetime
         await Services.DisposeAsync();
         await LogAnalytics.DisposeAsync();
         await Teams.DisposeAsync();
+        await Graph.DisposeAsync();
         await _azurite.DisposeAsync();
     }
 
     public T Get<T>()
         where T : notnull => ActivatorUtilities.CreateInstance<T>(Services);
 
-    public static HttpRequest Post(string body, string contentType)
+    public static HttpRequest Post(string body, string contentType, params (string Name, string Value)[] headers)
     {
         var context = new DefaultHttpContext();
+        foreach (var (name, value) in headers)
+        {
+            context.Request.Headers[name] = value;
+        }
+
         var bytes = Encoding.UTF8.GetBytes(body);
         context.Request.Method = "POST";
         context.Request.Body = new MemoryStream(bytes);

@@ -113,6 +113,21 @@ public sealed class HybridWorkerExtensionsTests : IDisposable
         Assert.Contains("AllowedServers", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/", true)]
+    [InlineData(null, false)]
+    public void AddHybridWorker_ApplicationInsightsConnectionString_OpenTelemetryOnlyWhenSet(string? connectionString, bool expected)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = connectionString });
+
+        builder.AddHybridWorker();
+        using var host = builder.Build();
+
+        Assert.Equal(expected, host.Services.GetService<OpenTelemetry.Trace.TracerProvider>() is not null);
+        Assert.Equal(expected, host.Services.GetService<OpenTelemetry.Metrics.MeterProvider>() is not null);
+    }
+
     public void Dispose() => _temp.Delete(recursive: true);
 
     private static string ShippedAppSettings => RepoPaths.InRoot("src", "ImapAutomation.HybridWorker", "appsettings.json");

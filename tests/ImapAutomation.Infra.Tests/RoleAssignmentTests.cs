@@ -17,11 +17,14 @@ public sealed class RoleAssignmentTests(CompiledTemplateFixture fixture)
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
     private const string AutomationJobOperator = "4fe576fe-1146-4730-92eb-48519fa6bf9f";
 
+    // The one custom role: receive, renew (Update Message) and delete on the requests queue, for the hybrid worker.
+    private const string WorkerRequestProcessor = "custom:variables('workerRequestProcessorRoleName')";
+
     private static readonly HashSet<string> IntendedRoles =
     [
-        StorageBlobDataOwner, StorageQueueDataContributor, StorageQueueDataMessageProcessor, StorageQueueDataMessageSender,
+        StorageBlobDataOwner, StorageQueueDataContributor, StorageQueueDataMessageSender,
         StorageTableDataContributor, LogAnalyticsReader, KeyVaultSecretsUser, KeyVaultSecretsOfficer, MonitoringMetricsPublisher,
-        AutomationJobOperator,
+        AutomationJobOperator, WorkerRequestProcessor,
     ];
 
     [Fact]
@@ -101,8 +104,10 @@ public sealed class RoleAssignmentTests(CompiledTemplateFixture fixture)
             .Where(a => a.PrincipalId == "[parameters('hybridWorkerPrincipalId')]")
             .ToList();
 
-        Assert.Equal(5, worker.Count);
-        var processor = Assert.Single(worker, a => a.RoleId == StorageQueueDataMessageProcessor);
+        Assert.Equal(6, worker.Count);
+        var processor = Assert.Single(worker, a => a.RoleId == WorkerRequestProcessor);
+        var telemetry = Assert.Single(worker, a => a.RoleId == MonitoringMetricsPublisher);
+        Assert.Contains("Microsoft.Insights/components'", telemetry.Scope, StringComparison.Ordinal);
         Assert.Contains("parameters('requestsQueueName')", processor.Scope, StringComparison.Ordinal);
         var senders = worker.Where(a => a.RoleId == StorageQueueDataMessageSender).Select(a => a.Scope).ToList();
         Assert.Equal(2, senders.Count);
@@ -110,8 +115,25 @@ public sealed class RoleAssignmentTests(CompiledTemplateFixture fixture)
         Assert.Contains(senders, s => s!.Contains("parameters('requestsPoisonQueueName')", StringComparison.Ordinal));
         Assert.All(worker.Where(a => a.RoleId == KeyVaultSecretsUser), a => Assert.Contains("Microsoft.KeyVault/vaults/secrets", a.Scope, StringComparison.Ordinal));
 
-        // Every worker grant is scoped below the account or vault: none applies to a whole account, vault or group.
+        // Every worker grant is scoped to one queue, one secret or the telemetry component: never an account, vault or group.
         Assert.All(worker, a => Assert.False(string.IsNullOrEmpty(a.Scope), $"{a.Name} has no narrow scope"));
-        Assert.All(worker, a => Assert.Contains(a.RoleId, new[] { StorageQueueDataMessageProcessor, StorageQueueDataMessageSender, KeyVaultSecretsUser }));
+        Assert.All(worker, a => Assert.Contains(a.RoleId, new[] { WorkerRequestProcessor, StorageQueueDataMessageSender, KeyVaultSecretsUser, MonitoringMetricsPublisher }));
+    }
+
+    [Fact]
+    public void WorkerRequestProcessorRole_Compiled_GrantsExactlyReceiveRenewAndDelete()
+    {
+        var role = Assert.Single(TemplateChecks.CustomRoles(fixture.Template));
+
+        Assert.Equal(WorkerRequestProcessor, role.Id);
+        // Get Messages and Delete Message need messages/process/action; Update Message (the visibility renewal) needs
+        // messages/write, which the built-in Message Processor lacks. No read (peek), no delete (Clear Messages), no
+        // management actions, no wildcards.
+        Assert.Equal(
+            ["Microsoft.Storage/storageAccounts/queueServices/queues/messages/process/action", "Microsoft.Storage/storageAccounts/queueServices/queues/messages/write"],
+            role.DataActions.Order(StringComparer.Ordinal));
+        Assert.Empty(role.Actions);
+        Assert.Equal(["[resourceGroup().id]"], role.AssignableScopes);
+        Assert.Contains("parameters('storageAccountName')", role.RoleName, StringComparison.Ordinal);
     }
 }

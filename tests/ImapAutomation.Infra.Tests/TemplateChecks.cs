@@ -171,8 +171,33 @@ internal static partial class TemplateChecks
     private static bool IsSecureType(string? type) =>
         string.Equals(type, "securestring", StringComparison.OrdinalIgnoreCase) || string.Equals(type, "secureObject", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Custom role definitions of the deployment, each with the id its assignments resolve to (<c>custom:</c> + name expression).</summary>
+    public static IReadOnlyList<CustomRole> CustomRoles(ArmTemplate template) =>
+        template.AllResourcesOfType("Microsoft.Authorization/roleDefinitions")
+            .Select(x =>
+            {
+                var properties = x.Resource["properties"];
+                var permissions = properties?["permissions"]?.AsArray().Select(p => p!).ToList() ?? [];
+                List<string> Strings(string name) => [.. permissions.SelectMany(p => p[name]?.AsArray() ?? []).Select(v => v!.ToString())];
+                return new CustomRole(
+                    x.Template.DeploymentName,
+                    "custom:" + (x.Resource["name"]?.ToString() ?? string.Empty).Trim('[', ']'),
+                    properties?["roleName"]?.ToString() ?? string.Empty,
+                    Strings("actions"),
+                    Strings("dataActions"),
+                    [.. properties?["assignableScopes"]?.AsArray().Select(v => v!.ToString()) ?? []]);
+            })
+            .ToList();
+
     private static string? ResolveRoleId(ArmTemplate owner, string? expression)
     {
+        // A custom role defined in the same template: resourceId('Microsoft.Authorization/roleDefinitions', <its name>).
+        var custom = CustomRoleCall().Match(expression ?? string.Empty);
+        if (custom.Success && CustomRoles(owner).Any(r => r.Module == owner.DeploymentName && r.Id == "custom:" + custom.Groups["name"].Value))
+        {
+            return "custom:" + custom.Groups["name"].Value;
+        }
+
         var call = RoleDefinitionCall().Match(expression ?? string.Empty);
         if (!call.Success)
         {
@@ -187,6 +212,9 @@ internal static partial class TemplateChecks
     [GeneratedRegex(@"^\[subscriptionResourceId\('Microsoft\.Authorization/roleDefinitions', (?<argument>[^()]+|variables\('\w+'\)(\.\w+)?)\)\]$")]
     private static partial Regex RoleDefinitionCall();
 
+    [GeneratedRegex(@"^\[resourceId\('Microsoft\.Authorization/roleDefinitions', (?<name>variables\('\w+'\))\)\]$")]
+    private static partial Regex CustomRoleCall();
+
     [GeneratedRegex(@"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     private static partial Regex RoleGuid();
 
@@ -199,5 +227,7 @@ internal static partial class TemplateChecks
     [GeneratedRegex(@"(secret|password|key$|keys|connectionstring|token|sas)", RegexOptions.IgnoreCase)]
     private static partial Regex SecretLikeName();
 }
+
+internal sealed record CustomRole(string Module, string Id, string RoleName, IReadOnlyList<string> Actions, IReadOnlyList<string> DataActions, IReadOnlyList<string> AssignableScopes);
 
 internal sealed record RoleAssignment(string Module, string Name, string? RoleId, string PrincipalId, string? Scope, string? Description);

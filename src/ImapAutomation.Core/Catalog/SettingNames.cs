@@ -41,6 +41,15 @@ public static class SettingNames
     /// <summary>The NCRONTAB schedule of PollEventLog (<c>%PollSchedule%</c> in the timer trigger).</summary>
     public const string PollSchedule = "PollSchedule";
 
+    /// <summary>The NCRONTAB schedule of TickIncidents (<c>%TickSchedule%</c>): request time-outs, waiting incidents, outbox redelivery.</summary>
+    public const string TickSchedule = "TickSchedule";
+
+    /// <summary>The app's public https address; approval and incident links on cards hang under it.</summary>
+    public const string FunctionsPublicBaseUrl = "Functions__PublicBaseUrl";
+
+    /// <summary>The app's own host on the card link allow-list (index 1: the default list holds the portal).</summary>
+    public const string CardsAppLinkHost = "Cards__AllowedLinkHosts__1";
+
     /// <summary>The HMAC keys of runbook requests: the current one signs, both verify (rotation). Key Vault references.</summary>
     public const string RunbookSigningCurrentKey = "RunbookSigning__CurrentKey";
 
@@ -61,6 +70,7 @@ public static class SettingNames
         HostStorageBlobServiceUri, HostStorageQueueServiceUri, HostStorageTableServiceUri, HostStorageCredential, HostStorageClientId,
         AzureClientId, ApplicationInsightsConnectionString, ApplicationInsightsAuthenticationString,
         LogAnalyticsWorkspaceId, PollSchedule, RunbookSigningCurrentKey, RunbookSigningPreviousKey, TeamsWorkflowUrl,
+        TickSchedule, FunctionsPublicBaseUrl, CardsAppLinkHost,
     ];
 
     public static IReadOnlyList<string> Automation { get; } = [AutomationAccountResourceId, AutomationHybridWorkerGroup];

@@ -15,10 +15,12 @@ namespace ImapAutomation.Core.Detection;
 public sealed class DetectionCorrelator
 {
     private readonly TimeSpan _window;
+    private const int MaxServerSpellings = 100_000;
     private readonly Dictionary<(string Server, long Start), Bucket> _buckets = [];
 
-    // Storms repeat a handful of spellings of each server name; normalizing each once saves an allocation per event.
-    private readonly Dictionary<string, string> _serverNames = new(StringComparer.Ordinal);
+    // Storms repeat a handful of spellings of each server name: each is normalized once and remembers its current
+    // window's bucket, so most events cost one lookup by the name as written and no allocation.
+    private readonly Dictionary<string, ServerSpelling> _servers = new(StringComparer.Ordinal);
 
     public DetectionCorrelator(DetectionOptions? options = null)
     {
@@ -46,20 +48,26 @@ public sealed class DetectionCorrelator
             return;
         }
 
-        if (!_serverNames.TryGetValue(signal.Server, out var server))
+        if (!_servers.TryGetValue(signal.Server, out var spelling))
         {
-            server = signal.Server.Trim().ToLowerInvariant();
-            if (_serverNames.Count < 100_000)
+            spelling = new ServerSpelling(signal.Server.Trim().ToLowerInvariant());
+            if (_servers.Count < MaxServerSpellings)
             {
-                _serverNames.Add(signal.Server, server);
+                _servers.Add(signal.Server, spelling);
             }
         }
 
         var start = WindowStart(signal.Time);
-        if (!_buckets.TryGetValue((server, start), out var bucket))
+        var bucket = spelling.Bucket;
+        if (bucket is null || bucket.Taken || spelling.Start != start)
         {
-            bucket = new Bucket(server);
-            _buckets.Add((server, start), bucket);
+            if (!_buckets.TryGetValue((spelling.Server, start), out bucket))
+            {
+                bucket = new Bucket(spelling.Server);
+                _buckets.Add((spelling.Server, start), bucket);
+            }
+
+            (spelling.Start, spelling.Bucket) = (start, bucket);
         }
 
         bucket.Add(kind, signal);
@@ -78,7 +86,9 @@ public sealed class DetectionCorrelator
         var result = new List<Detection>();
         foreach (var key in keys)
         {
-            result.AddRange(_buckets[key].ToDetections());
+            var bucket = _buckets[key];
+            result.AddRange(bucket.ToDetections());
+            bucket.Taken = true;
             _buckets.Remove(key);
         }
 
@@ -115,12 +125,50 @@ public sealed class DetectionCorrelator
 
     private readonly record struct EvidenceKey(SignalKind Kind, string Source, int EventId, int? Alert, string? State);
 
+    /// <summary>One spelling of a server name as the input writes it: its normalized name and the bucket it last fed.</summary>
+    private sealed class ServerSpelling(string server)
+    {
+        public string Server { get; } = server;
+
+        public long Start { get; set; }
+
+        public Bucket? Bucket { get; set; }
+    }
+
+    /// <summary>
+    /// Equality as the record's, with a cheaper hash: sources are a few constants and states short numbers, and a
+    /// bucket holds at most <see cref="Bucket.MaxEvidenceItems"/> keys, so a weak hash cannot cost much.
+    /// </summary>
+    private sealed class EvidenceKeyComparer : IEqualityComparer<EvidenceKey>
+    {
+        public static EvidenceKeyComparer Instance { get; } = new();
+
+        public bool Equals(EvidenceKey x, EvidenceKey y) =>
+            x.Kind == y.Kind && x.EventId == y.EventId && x.Alert == y.Alert &&
+            string.Equals(x.Source, y.Source, StringComparison.Ordinal) && string.Equals(x.State, y.State, StringComparison.Ordinal);
+
+        public int GetHashCode(EvidenceKey key)
+        {
+            var state = key.State.AsSpan();
+            var hash = (uint)state.Length;
+            foreach (var c in state[..Math.Min(state.Length, 16)])
+            {
+                hash = (hash ^ c) * 16777619;
+            }
+
+            return HashCode.Combine((int)key.Kind, key.EventId, key.Alert ?? -1, key.Source.Length, hash);
+        }
+    }
+
     private sealed class Bucket(string server)
     {
         internal const int MaxEvidenceItems = 64;
         internal const string OverflowState = "(further alert/state pairs, not listed)";
 
-        private readonly Dictionary<EvidenceKey, Aggregate> _evidence = [];
+        private readonly Dictionary<EvidenceKey, Aggregate> _evidence = new(EvidenceKeyComparer.Instance);
+
+        /// <summary>Set when the bucket's detections were taken; a later event for its window starts a new bucket.</summary>
+        public bool Taken { get; set; }
 
         public void Add(SignalKind kind, SignalEvent e)
         {

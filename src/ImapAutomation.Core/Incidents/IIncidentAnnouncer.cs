@@ -26,8 +26,6 @@ public sealed record IncidentAnnouncement(
     IReadOnlyDictionary<string, string> PostedMessages,
     string? ThreadMessageId)
 {
-    public string IdempotencyKey => $"{Incident.Id}/{State}";
-
     /// <summary>True for the cards that start a thread (opened, reopened): they are posted top-level.</summary>
     public bool OpensThread => Notification.Kind is NotificationKind.IncidentOpened or NotificationKind.Reopened;
 }

@@ -3,6 +3,7 @@ using ImapAutomation.Core.Catalog;
 using ImapAutomation.Core.Contracts;
 using ImapAutomation.Core.Outbox;
 using ImapAutomation.Core.Policy;
+using ImapAutomation.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using DetectionRecord = ImapAutomation.Core.Detection.Detection;
@@ -128,6 +129,7 @@ public sealed partial class IncidentEngine
     public async Task<IncidentChange> ApplyResultAsync(RunbookResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
+        using var activity = Correlation.StartContinuing("ApplyRunbookResult", result.RequestId);
         // Checked before the ledger is read: a forged result learns nothing and changes nothing.
         var forged = _results.Verify(result);
         var row = forged is null ? await _ledger.ReadAsync(result.RequestId, cancellationToken).ConfigureAwait(false) : null;

@@ -103,8 +103,8 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
                     timeline ??= await new IncidentStore(table).ReadTimelineAsync(server, kind, cancellationToken).ConfigureAwait(false);
                     var notification = new IncidentNotification(
                         Enum.Parse<NotificationKind>(row.GetString("NoticeKind")), incident.Id, row.GetString("NoticeText") ?? "");
-                    var opens = notification.Kind is NotificationKind.IncidentOpened or NotificationKind.Reopened;
-                    var announcement = new IncidentAnnouncement(notification, state, incident, timeline, posted, opens ? null : ThreadOf(posted));
+                    var announcement = new IncidentAnnouncement(notification, state, incident, timeline, posted, ThreadMessageId: null);
+                    announcement = announcement with { ThreadMessageId = announcement.OpensThread ? null : ThreadOf(posted) };
                     var messageId = await announcer.AnnounceAsync(announcement, cancellationToken).ConfigureAwait(false) ?? "";
                     await table.UpsertEntityAsync(new TableEntity(server, PostedRow(kind, state))
                     {
@@ -169,7 +169,8 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
 
         var row = response.Value;
         var now = time.GetUtcNow();
-        if (row.GetDateTimeOffset("LeaseUntil") is { } until && until > now && row.GetString("LeaseOwner") != _instance)
+        // Any live lease blocks, this instance's own included: two concurrent ticks of one host must not both post.
+        if (row.GetDateTimeOffset("LeaseUntil") is { } until && until > now)
         {
             return (Claim.HeldByAnother, null);
         }
@@ -201,10 +202,10 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
                 ["LeaseUntil"] = time.GetUtcNow(),
             }, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The lease runs out on its own; the next tick tries again.
-            LogReleaseFailed(server, rowKey, ex.Status);
+            LogReleaseFailed(server, rowKey, ex.GetType().Name);
         }
     }
 
@@ -244,6 +245,6 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Server}/{RowKey} not delivered ({Error}: {Detail}); the next tick retries it")]
     private partial void LogDeliveryFailed(string server, string rowKey, string error, string detail);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Server}/{RowKey}: could not release the claim (status {Status}); it expires on its own")]
-    private partial void LogReleaseFailed(string server, string rowKey, int status);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Server}/{RowKey}: could not release the claim ({Error}); it expires on its own")]
+    private partial void LogReleaseFailed(string server, string rowKey, string error);
 }

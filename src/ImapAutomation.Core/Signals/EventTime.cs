@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace ImapAutomation.Core.Signals;
 
@@ -20,7 +21,7 @@ internal static class EventTime
             return false;
         }
 
-        if (TryParseSystemTime(text, out value))
+        if (TryParseSystemTime(text.AsSpan(), out value))
         {
             return true;
         }
@@ -36,10 +37,12 @@ internal static class EventTime
     }
 
     /// <summary>The exact shape Windows writes (<c>2019-02-22T20:38:41.809566900Z</c>), without the general parser's cost.</summary>
-    private static bool TryParseSystemTime(string s, out DateTimeOffset value)
+    /// <remarks>Generic so the Event XML fast path reads the UTF-8 bytes directly; T is char or byte.</remarks>
+    internal static bool TryParseSystemTime<T>(ReadOnlySpan<T> s, out DateTimeOffset value)
+        where T : unmanaged, IBinaryInteger<T>
     {
         value = default;
-        if (s.Length < 20 || s.Length > 30 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[^1] != 'Z' ||
+        if (s.Length < 20 || s.Length > 30 || !Is(s[4], '-') || !Is(s[7], '-') || !Is(s[10], 'T') || !Is(s[13], ':') || !Is(s[16], ':') || !Is(s[^1], 'Z') ||
             !Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day) ||
             !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second) ||
             year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
@@ -50,7 +53,7 @@ internal static class EventTime
         long ticks = 0;
         if (s.Length > 20)
         {
-            if (s[19] != '.' || s.Length == 21)
+            if (!Is(s[19], '.') || s.Length == 21)
             {
                 return false;
             }
@@ -59,12 +62,13 @@ internal static class EventTime
             var scale = 1_000_000L;
             for (var i = 20; i < s.Length - 1; i++)
             {
-                if (!char.IsAsciiDigit(s[i]))
+                var digit = int.CreateTruncating(s[i]) - '0';
+                if ((uint)digit > 9)
                 {
                     return false;
                 }
 
-                ticks += (s[i] - '0') * scale;
+                ticks += digit * scale;
                 scale /= 10;
             }
         }
@@ -73,17 +77,22 @@ internal static class EventTime
         return true;
     }
 
-    private static bool Digits(string s, int start, int count, out int value)
+    private static bool Is<T>(T c, char expected)
+        where T : unmanaged, IBinaryInteger<T> => int.CreateTruncating(c) == expected;
+
+    private static bool Digits<T>(ReadOnlySpan<T> s, int start, int count, out int value)
+        where T : unmanaged, IBinaryInteger<T>
     {
         value = 0;
         for (var i = start; i < start + count; i++)
         {
-            if (!char.IsAsciiDigit(s[i]))
+            var digit = int.CreateTruncating(s[i]) - '0';
+            if ((uint)digit > 9)
             {
                 return false;
             }
 
-            value = (value * 10) + (s[i] - '0');
+            value = (value * 10) + digit;
         }
 
         return true;

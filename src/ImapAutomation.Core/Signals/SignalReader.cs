@@ -67,7 +67,7 @@ public static class SignalReader
         switch (first[0])
         {
             case '<':
-                return SignalInput.Text(SignalFormat.WindowsEventXml, new PrefixedStream(prefix, length, stream, long.MaxValue), options);
+                return SignalInput.EventXml(new PrefixedStream(prefix, length, stream, long.MaxValue), encoding, options);
             case '{' or '[':
                 return await OpenJsonAsync(new PrefixedStream(prefix, length, stream, options.MaxJsonBytes), options, cancellationToken).ConfigureAwait(false);
             case '#':
@@ -220,12 +220,16 @@ public sealed class SignalInput : IDisposable
     internal static SignalInput Text(SignalFormat format, Stream stream, SignalReaderOptions options)
     {
         var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
-        return format switch
-        {
-            SignalFormat.WindowsEventXml => new SignalInput(format, ct => new WindowsEventXmlParser(reader, options).ReadAsync(ct), reader),
-            SignalFormat.ImapProtocolLog => new SignalInput(format, ct => new ImapProtocolLogParser(reader, options).ReadAsync(ct), reader),
-            _ => new SignalInput(format, ct => new LogAnalyticsCsvParser(reader, options).ReadAsync(ct), reader),
-        };
+        return format == SignalFormat.ImapProtocolLog
+            ? new SignalInput(format, ct => new ImapProtocolLogParser(reader, options).ReadAsync(ct), reader)
+            : new SignalInput(format, ct => new LogAnalyticsCsvParser(reader, options).ReadAsync(ct), reader);
+    }
+
+    /// <summary>Event XML is parsed from UTF-8 bytes; UTF-16 input (told by its byte order mark) is transcoded on the way.</summary>
+    internal static SignalInput EventXml(Stream stream, Encoding encoding, SignalReaderOptions options)
+    {
+        var utf8 = encoding is UTF8Encoding ? stream : Encoding.CreateTranscodingStream(stream, encoding, new UTF8Encoding(false), leaveOpen: true);
+        return new SignalInput(SignalFormat.WindowsEventXml, ct => new WindowsEventXmlParser(utf8, options, ct), ReferenceEquals(utf8, stream) ? null : utf8);
     }
 
     private static async IAsyncEnumerable<SignalItem> One(SignalItem item)

@@ -6,7 +6,10 @@ namespace ImapAutomation.Core.Signals;
 /// <summary>Limits that keep hostile input from costing more than a bounded amount of memory and work.</summary>
 public sealed class SignalReaderOptions
 {
-    /// <summary>One Windows event (from <c>&lt;Event</c> to <c>&lt;/Event&gt;</c>) may not exceed this many characters.</summary>
+    /// <summary>
+    /// One Windows event (from <c>&lt;Event</c> to <c>&lt;/Event&gt;</c>) may not exceed this size. Event XML is framed on
+    /// its UTF-8 bytes, so the limit counts bytes there: the same as characters for ASCII, stricter for other text.
+    /// </summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxEventChars { get; set; } = 1024 * 1024;
 

@@ -102,9 +102,9 @@ public sealed class TriggerRunbook(IncidentEngine engine, IApproverCheck approve
                 return (null, "The body must be a JSON object.");
             }
 
-            if (root.EnumerateObject().FirstOrDefault(p => !Properties.Contains(p.Name, StringComparer.Ordinal)) is { Name: { } unknown } && unknown.Length > 0)
+            foreach (var property in root.EnumerateObject().Where(p => !Properties.Contains(p.Name, StringComparer.Ordinal)))
             {
-                return (null, $"$.{ParameterValidator.Show(unknown)} is not a property; send {string.Join(", ", Properties)}.");
+                return (null, $"$.{ParameterValidator.Show(property.Name)} is not a property; send {string.Join(", ", Properties)}.");
             }
 
             if (!root.TryGetProperty("server", out var server) || server.ValueKind != JsonValueKind.String)

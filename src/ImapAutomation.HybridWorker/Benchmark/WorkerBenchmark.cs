@@ -171,7 +171,7 @@ internal static class WorkerBenchmark
         var overhead95 = P(full, 0.95) - P(bare, 0.95);
         var text = new StringBuilder();
         text.AppendLine(c, $"Command: `dotnet run --project src/ImapAutomation.HybridWorker -c Release -- benchmark --runs {runs}{(queued is null ? " --no-queues" : "")} --write docs/benchmarks.md`");
-        text.AppendLine(c, $"Machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical CPU(s), .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine(c, $"Machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical CPU(s), .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{LoadAverage()}");
         text.AppendLine();
         text.AppendLine("| measure | p50 | p95 |");
         text.AppendLine("| --- | --- | --- |");
@@ -212,6 +212,10 @@ internal static class WorkerBenchmark
         text.AppendLine("Queue calls overlap with other requests' runbooks, so the total grows by much less than requests x overhead; it can even beat the " +
             "in-process pass, which hands all 100 to the gate at once to queue on the server locks, while the loop holds at most a batch.");
     }
+
+    /// <summary>The machine may be shared: the load average says how much of it the figures had.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? ", load average " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) + " (shared machine)" : "";
 
     private static double P(IReadOnlyList<double> values, double quantile)
     {

@@ -1,4 +1,5 @@
 using ImapAutomation.Core.Contracts;
+using ImapAutomation.Core.Telemetry;
 using ImapAutomation.HybridWorker.Ledger;
 using Microsoft.Extensions.Options;
 
@@ -48,6 +49,8 @@ public sealed partial class RequestProcessor(
         }
 
         var requestId = read.RequestId!;
+        // The request id is a valid W3C trace id: the worker's logs for it share one operation id with the cloud's.
+        using var activity = Correlation.StartContinuing("RunbookRequest", requestId);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId, ["MessageId"] = message.MessageId });
         var verification = verifier.Verify(read.Json!);
         var reason = verification switch

@@ -24,8 +24,9 @@ public sealed class FastPathDifferentialTests
             items.Add(item switch
             {
                 SignalEvent e => string.Join('|',
-                    e.Server, e.Provider, e.EventId, e.Time.UtcTicks, e.Qualifiers, e.Level, e.RecordId, e.Channel, e.RenderedText, e.Count,
-                    string.Join(';', e.NamedData.Select(p => $"{p.Key}={p.Value}")), string.Join(';', e.PositionalData)),
+                    e.Server, e.Provider, e.EventId, e.Time.UtcTicks, e.Time.Offset, e.Qualifiers, e.Level, e.RecordId, e.Channel, e.RenderedText, e.Count,
+                    string.Join(';', e.NamedData.Select(p => $"{p.Key}={p.Value}")), string.Join(';', e.PositionalData),
+                    e.NamedData.TryGetValue("ALERTDESC", out var alert) ? alert : "-"),
                 _ => item.ToString()!,
             });
         }
@@ -33,11 +34,16 @@ public sealed class FastPathDifferentialTests
         return items;
     }
 
-    private static async Task AssertSameAsync(byte[] bytes)
+    /// <summary>Reads the input with the fast path on and off: the item streams (events with every field, rejections with their locations) must be identical.</summary>
+    internal static async Task AssertSameAsync(byte[] bytes)
     {
         var conforming = await ReadAsync(bytes, fast: false);
         var fast = await ReadAsync(bytes, fast: true);
-        Assert.Equal(conforming, fast);
+        Assert.Equal(conforming.Count, fast.Count);
+        for (var i = 0; i < conforming.Count; i++)
+        {
+            Assert.Equal(conforming[i], fast[i]);
+        }
     }
 
     [Theory]
@@ -148,13 +154,13 @@ public sealed class FastPathDifferentialTests
             </Event>
             """;
 
-        Assert.True(FastEventParser.TryRead(frame, out var e));
+        Assert.True(new Utf8FastEventParser().TryRead(Encoding.UTF8.GetBytes(frame), out var e));
         Assert.Equal(("FW-EXCH01.Kat.com", 36888, 49156, "51"), (e!.Server, e.EventId, e.Qualifiers, e.NamedData["AlertDesc"]));
     }
 
     [Fact]
     public void TryRead_Doctype_IsNeverTakenByTheFastPath()
     {
-        Assert.False(FastEventParser.TryRead("<Event><!DOCTYPE x><System/></Event>", out _));
+        Assert.False(new Utf8FastEventParser().TryRead("<Event><!DOCTYPE x><System/></Event>"u8, out _));
     }
 }

@@ -157,6 +157,34 @@ public sealed class DetectionCorrelatorTests
     }
 
     [Fact]
+    public void Add_WindowAlreadyTakenThenFedAgain_StartsThatWindowAgain()
+    {
+        // The correlator remembers each server spelling's current bucket: a taken bucket must not be fed again.
+        var correlator = new DetectionCorrelator();
+        correlator.Add(Imap(1102, minute: 5));
+        correlator.Add(Imap(1102, server: "exch01.CONTOSO.com", minute: 6));
+        var first = Assert.Single(correlator.TakeAll());
+
+        correlator.Add(Imap(1102, minute: 7));
+        var again = Assert.Single(correlator.TakeAll());
+
+        Assert.Equal((2L, 1L), (first.EventCount, again.EventCount));
+        Assert.Equal(("exch01.contoso.com", T0.AddMinutes(7)), (again.Server, again.FirstSeen));
+    }
+
+    [Fact]
+    public void Add_ServersInterleavedAcrossWindows_CountsEachServerAndWindowExactly()
+    {
+        var events = Enumerable.Range(0, 600).Select(i => Imap(1009, server: $"EXCH{i % 3}.contoso.com", minute: i / 10)).ToList();
+
+        var detections = Run(events);
+
+        Assert.Equal(6, detections.Count);
+        Assert.All(detections, d => Assert.Equal(100L, d.EventCount));
+        Assert.Equal(600L, detections.Sum(d => d.EventCount));
+    }
+
+    [Fact]
     public void Add_ThousandsOfDistinctErrorStates_KeepsEvidenceBoundedAndCountExact()
     {
         var d = Assert.Single(Run(Enumerable.Range(0, 5000).Select(i => Schannel("40", $"state-{i}"))));

@@ -59,14 +59,15 @@ internal sealed class EngineHarness
     }
 
     /// <summary>Another engine instance over the same storage, as another Functions instance would be.</summary>
-    public IncidentEngine NewEngine() => new(
+    public IncidentEngine NewEngine(IIncidentAnnouncer? announcer = null, Microsoft.Extensions.Logging.ILogger<IncidentEngine>? logger = null) => new(
         Incidents,
         Ledger,
         new RunbookRequestDispatcher(Queue, Ledger, Time),
         new RunbookRequestSigner(ContractSamples.Ring()),
         Options.Create(Policy),
         Time,
-        NullLogger<IncidentEngine>.Instance);
+        logger ?? NullLogger<IncidentEngine>.Instance,
+        announcer);
 
     public static DetectionRecord Storm(string server, IncidentKind kind, long events = 10, int minute = 0, params string[] plan) =>
         new(server, kind, events, Start.AddMinutes(minute), Start.AddMinutes(minute).AddSeconds(59),

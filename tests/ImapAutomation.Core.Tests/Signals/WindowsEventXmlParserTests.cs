@@ -223,4 +223,21 @@ public sealed class WindowsEventXmlParserTests
         Assert.All(items.Events(), e => Assert.Equal(("exchange01.offsec.lan", "MSExchange CmdletLogs", 6), (e.Server, e.Provider, e.EventId)));
         Assert.Equal("Install-TransportAgent", items.Events()[0].PositionalData[0]);
     }
+
+    [Theory]
+    [InlineData("<Event><System><Provider Name=\"p\"/></Systm></Event>")]
+    [InlineData("<x/>")]
+    [InlineData("stray text")]
+    public async Task ReadAsync_NonAsciiEarlierOnTheLine_ReportsColumnsInCharacters(string tail)
+    {
+        // Parsing works on UTF-8 bytes; locations must still count characters, as a text editor shows them.
+        var ascii = $"<?pi eee?><!-- ee -->{tail}\n";
+        var accented = $"<?pi \u00e9\u00e9\u00e9?><!-- \u00e9\u00e9 -->{tail}\n";
+
+        var (_, expected) = await ReadAsync(ascii);
+        var (_, actual) = await ReadAsync(accented);
+
+        Assert.NotEmpty(expected.Rejections());
+        Assert.Equal(expected.Rejections().Select(r => r.Location), actual.Rejections().Select(r => r.Location));
+    }
 }

@@ -32,6 +32,25 @@ public sealed class ApprovalHarness : FunctionsHarness
         Assert.Equal(IncidentState.AwaitingApproval, incident.State);
         return (incident, Services.GetRequiredService<ApprovalTokens>().Issue(incident, TimeSpan.FromHours(1)));
     }
+
+    /// <summary>Calls the Approvals function as the host would: a GET, or a form POST by a signed-in caller.</summary>
+    public async Task<IActionResult> RunApprovalsAsync(string method, string token, string? upn = null, string? decision = null)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        if (upn is not null)
+        {
+            context.Request.Headers[Functions.Approvals.Approvals.PrincipalHeader] = upn;
+        }
+
+        if (decision is not null)
+        {
+            context.Request.ContentType = "application/x-www-form-urlencoded";
+            context.Request.Form = new FormCollection(new Dictionary<string, StringValues> { ["decision"] = decision });
+        }
+
+        return await Get<Functions.Approvals.Approvals>().Run(context.Request, token, CancellationToken.None);
+    }
 }
 
 public sealed class ApprovalsTests(ApprovalHarness harness) : IClassFixture<ApprovalHarness>
@@ -98,21 +117,6 @@ public sealed class ApprovalsTests(ApprovalHarness harness) : IClassFixture<Appr
 
     private IncidentEngine Engine => harness.Services.GetRequiredService<IncidentEngine>();
 
-    private async Task<IActionResult> Run(string method, string token, string? upn = null, string? decision = null)
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Method = method;
-        if (upn is not null)
-        {
-            context.Request.Headers[Functions.Approvals.Approvals.PrincipalHeader] = upn;
-        }
-
-        if (decision is not null)
-        {
-            context.Request.ContentType = "application/x-www-form-urlencoded";
-            context.Request.Form = new FormCollection(new Dictionary<string, StringValues> { ["decision"] = decision });
-        }
-
-        return await harness.Get<Functions.Approvals.Approvals>().Run(context.Request, token, CancellationToken.None);
-    }
+    private Task<IActionResult> Run(string method, string token, string? upn = null, string? decision = null) =>
+        harness.RunApprovalsAsync(method, token, upn, decision);
 }

@@ -52,6 +52,24 @@ public sealed class ReceiveAlertTests(FunctionsHarness harness) : IClassFixture<
     }
 
     [Fact]
+    public async Task Run_ResolvedForAServerWithAnIncident_RecordedOnceOnItsTimeline()
+    {
+        const string Server = "exch02.contoso.com";
+        harness.LogAnalytics.Enqueue(new ScriptedResponse(200, EventRows(Server, 36888, "Schannel", 40)));
+        var function = harness.Get<ReceiveAlert>();
+        await function.Run(FunctionsHarness.Post(Alert("resolved-1", "Fired", filteredLink: true, computer: Server), "application/json"), CancellationToken.None);
+
+        var resolved = await function.Run(FunctionsHarness.Post(Alert("resolved-1", "Resolved", filteredLink: true, computer: "EXCH02.contoso.com"), "application/json"), CancellationToken.None);
+        await function.Run(FunctionsHarness.Post(Alert("resolved-1", "Resolved", filteredLink: true, computer: Server), "application/json"), CancellationToken.None);
+
+        Assert.Contains("exch02.contoso.com/TlsHandshakeFailure", System.Text.Json.JsonSerializer.Serialize(Assert.IsType<OkObjectResult>(resolved).Value), StringComparison.Ordinal);
+        var engine = harness.Services.GetRequiredService<IncidentEngine>();
+        var entry = Assert.Single(await engine.GetTimelineAsync(Server + "/TlsHandshakeFailure", CancellationToken.None), e => e.What == "alert resolved" && e.Detail!.Contains("resolved-1", StringComparison.Ordinal));
+        Assert.Equal("azure-monitor", entry.Actor);
+        Assert.NotEqual(IncidentState.Resolved, (await engine.GetAsync(Server + "/TlsHandshakeFailure", CancellationToken.None))!.State);
+    }
+
+    [Fact]
     public async Task Run_LogAnalyticsDown_Is503SoTheActionGroupRetries()
     {
         harness.LogAnalytics.Enqueue(new ScriptedResponse(500, """{"error":{"code":"InternalServerError","message":"down"}}"""));
@@ -85,7 +103,7 @@ public sealed class ReceiveAlertTests(FunctionsHarness harness) : IClassFixture<
     }
 
     /// <summary>The corpus's Log Alerts V2 payload with its id, condition and links pointed at the recording endpoint.</summary>
-    private string Alert(string id, string condition, bool filteredLink)
+    private string Alert(string id, string condition, bool filteredLink, string? computer = null)
     {
         var alert = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Shared, "corpora", "azure-monitor", "common-schema-log-alert-v2.json")))!;
         var essentials = alert["data"]!["essentials"]!;
@@ -93,7 +111,7 @@ public sealed class ReceiveAlertTests(FunctionsHarness harness) : IClassFixture<
         essentials["monitorCondition"] = condition;
         essentials["resolvedDateTime"] = "2021-11-16T12:00:00Z";
         var criteria = alert["data"]!["alertContext"]!["condition"]!["allOf"]![0]!;
-        criteria["dimensions"] = new JsonArray();
+        criteria["dimensions"] = computer is null ? new JsonArray() : new JsonArray(new JsonObject { ["name"] = "Computer", ["value"] = computer });
         var root = harness.LogAnalytics.BaseAddress.ToString().TrimEnd('/');
         criteria["linkToSearchResultsAPI"] = filteredLink ? $"{root}/v1/workspaces/w/query?query=all-{id}" : null;
         criteria["linkToFilteredSearchResultsAPI"] = filteredLink ? $"{root}/v1/workspaces/w/query?query=filtered-{id}" : null;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Xml;
 
 namespace ImapAutomation.Core.Signals.EventXml;
@@ -8,9 +9,10 @@ internal sealed class EventElementReader : IDisposable
 {
     private readonly XmlReaderSettings _settings;
     private readonly int _maxDepth;
-    private readonly bool _fastPath;
-    private readonly StringPool _pool = new();
+    private readonly Utf8FastEventParser? _fast;
+    private readonly EventDataBuilder _values = new();
     private readonly CharSegmentReader _segment = new();
+    private char[] _chars = new char[4096];
     private readonly string _event;
     private readonly string _system;
     private readonly string _eventData;
@@ -31,7 +33,7 @@ internal sealed class EventElementReader : IDisposable
         var names = new NameTable();
         _settings = SafeXml.Settings(options.MaxEventChars, ConformanceLevel.Document, names);
         _maxDepth = options.MaxDepth;
-        _fastPath = options.UseFastPath;
+        _fast = options.UseFastPath ? new Utf8FastEventParser() : null;
         _event = names.Add("Event");
         _system = names.Add("System");
         _eventData = names.Add("EventData");
@@ -50,15 +52,27 @@ internal sealed class EventElementReader : IDisposable
 
     public void Dispose() => _segment.Dispose();
 
-    /// <summary>Parses chars [start, start+length) of <paramref name="buffer"/>; throws XmlException or EventFormatException.</summary>
-    public SignalEvent Read(char[] buffer, int start, int length)
+    /// <summary>Parses one framed event (UTF-8); throws XmlException or EventFormatException.</summary>
+    /// <remarks>
+    /// The conforming path decodes the frame the way a StreamReader decodes the whole input (invalid bytes become
+    /// U+FFFD; a frame starts and ends on ASCII markup, so decoding it alone gives the same characters), so XmlReader's
+    /// line and column within the event are those of the text.
+    /// </remarks>
+    public SignalEvent Read(ReadOnlySpan<byte> frame)
     {
-        if (_fastPath && FastEventParser.TryRead(buffer.AsSpan(start, length), out var fast, _pool))
+        if (_fast is not null && _fast.TryRead(frame, out var fast))
         {
-            return fast!;
+            return fast;
         }
 
-        _segment.Reset(buffer, start, length);
+        var needed = Encoding.UTF8.GetMaxCharCount(frame.Length);
+        if (_chars.Length < needed)
+        {
+            _chars = new char[Math.Max(needed, _chars.Length * 2)];
+        }
+
+        var length = Encoding.UTF8.GetChars(frame, _chars);
+        _segment.Reset(_chars, 0, length);
         using var reader = XmlReader.Create(_segment, _settings);
         if (reader.MoveToContent() != XmlNodeType.Element || !ReferenceEquals(reader.LocalName, _event))
         {
@@ -67,8 +81,7 @@ internal sealed class EventElementReader : IDisposable
 
         string? provider = null, eventId = null, qualifiers = null, level = null, time = null, recordId = null;
         string? channel = null, computer = null, rendered = null;
-        Dictionary<string, string>? named = null;
-        List<string>? positional = null;
+        _values.Clear();
         string section = string.Empty;
         string? leafName = null;
 
@@ -84,8 +97,7 @@ internal sealed class EventElementReader : IDisposable
             {
                 if (reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA && ReferenceEquals(section, _userData) && leafName is not null)
                 {
-                    named ??= new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                    named.TryAdd(leafName, reader.Value);
+                    _values.TryAddNamed(leafName, reader.Value);
                 }
 
                 reader.Read();
@@ -127,12 +139,11 @@ internal sealed class EventElementReader : IDisposable
                 var value = reader.ReadElementContentAsString();
                 if (string.IsNullOrEmpty(dataName))
                 {
-                    (positional ??= []).Add(value);
+                    _values.AddPositional(value);
                 }
                 else
                 {
-                    named ??= new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                    named.TryAdd(dataName, value);
+                    _values.TryAddNamed(dataName, value);
                 }
 
                 continue;
@@ -150,7 +161,7 @@ internal sealed class EventElementReader : IDisposable
             reader.Read();
         }
 
-        return Build(provider, eventId, qualifiers, level, time, recordId, channel, computer, rendered, named, positional);
+        return Build(provider, eventId, qualifiers, level, time, recordId, channel, computer, rendered, _values);
     }
 
     private bool TryReadSystemText(XmlReader reader, string name, ref string? level, ref string? recordId, ref string? channel, ref string? computer)
@@ -179,9 +190,9 @@ internal sealed class EventElementReader : IDisposable
         return true;
     }
 
-    internal static SignalEvent Build(
+    private static SignalEvent Build(
         string? provider, string? eventId, string? qualifiers, string? level, string? time, string? recordId,
-        string? channel, string? computer, string? rendered, Dictionary<string, string>? named, List<string>? positional)
+        string? channel, string? computer, string? rendered, EventDataBuilder data)
     {
         if (string.IsNullOrWhiteSpace(provider))
         {
@@ -205,8 +216,8 @@ internal sealed class EventElementReader : IDisposable
             RecordId = long.TryParse(recordId, NumberStyles.Integer, CultureInfo.InvariantCulture, out var rid) ? rid : null,
             Channel = channel,
             RenderedText = rendered,
-            NamedData = named ?? SignalEvent.EmptyNamed,
-            PositionalData = positional ?? [],
+            NamedData = data.Named,
+            PositionalData = data.Positional,
         };
     }
 

@@ -1,0 +1,117 @@
+using Azure;
+using Azure.Data.Tables;
+using ImapAutomation.Core.Catalog;
+using ImapAutomation.Core.Incidents;
+using ImapAutomation.Testing;
+using static ImapAutomation.Core.Tests.Incidents.EngineHarness;
+
+namespace ImapAutomation.Core.Tests.Incidents;
+
+[Collection(AzuriteGroup.Name)]
+public sealed class IncidentIndexTests(AzuriteFixture azurite)
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task IngestAsync_IncidentBecomesActive_IndexedAndItsDispatchedOutboxRowIsNot()
+    {
+        var h = await CreateAsync(azurite);
+
+        var change = await h.Engine.IngestAsync(Storm("ex01", IncidentKind.TlsHandshakeFailure), None);
+
+        Assert.Equal(["active~ex01~TlsHandshakeFailure"], IndexRows(h));
+        Assert.Single(change.QueuedRequestIds);
+    }
+
+    [Fact]
+    public async Task TickAsync_ReadsOnlyIndexedIncidents_ClosedOnesLeaveTheIndexAfterTheGrace()
+    {
+        var h = await CreateAsync(azurite, p => p.Cooldown = TimeSpan.FromMinutes(1));
+        await h.Engine.IngestAsync(Storm("ex01", IncidentKind.TlsHandshakeFailure), None);
+        await h.Engine.IngestAsync(Storm("ex02", IncidentKind.ImapProxyAuthFailure), None);
+        var proxy = (await h.DrainQueueAsync()).Single(r => r.TargetServer == "ex02");
+        await h.Engine.ApplyResultAsync(Result(proxy.RequestId), None);
+        Assert.Equal(IncidentState.Escalated, (await h.IncidentAsync(IncidentIds.For("ex02", IncidentKind.ImapProxyAuthFailure))).State);
+
+        // The tick's only table reads are this partition and the rows it names: an incident outside it is not seen.
+        await h.Engine.TickAsync(None);
+        await h.Incidents.DeleteEntityAsync(IncidentIndex.Partition, "active~ex01~TlsHandshakeFailure");
+        h.Time.Advance(h.Policy.RequestLifetime + TimeSpan.FromMinutes(6));
+        await h.Engine.TickAsync(None);
+
+        Assert.Equal(1, (await h.IncidentAsync(IncidentIds.For("ex01", IncidentKind.TlsHandshakeFailure))).Attempt);
+        Assert.DoesNotContain("active~ex02~ImapProxyAuthFailure", IndexRows(h));
+    }
+
+    [Fact]
+    public async Task TickAsync_IndexedRequestExpired_TimesOutAndRetries()
+    {
+        var h = await CreateAsync(azurite, p => p.Cooldown = TimeSpan.FromMinutes(1));
+        await h.Engine.IngestAsync(Storm("ex01", IncidentKind.TlsHandshakeFailure), None);
+
+        h.Time.Advance(h.Policy.RequestLifetime + TimeSpan.FromMinutes(6));
+        var touched = await h.Engine.TickAsync(None);
+
+        Assert.Equal(1, touched);
+        Assert.Equal(2, (await h.IncidentAsync(IncidentIds.For("ex01", IncidentKind.TlsHandshakeFailure))).Attempt);
+    }
+
+    [Fact]
+    public async Task TickAsync_OutboxRowNeverDispatched_SentFromTheIndexOnceThenForgotten()
+    {
+        var h = await CreateAsync(azurite);
+        var change = await h.Engine.IngestAsync(Storm("ex01", IncidentKind.TlsHandshakeFailure), None);
+        var requestId = Assert.Single(change.QueuedRequestIds);
+        await h.DrainQueueAsync();
+
+        // As if the writer died after its transaction and before sending: the row is undelivered, the index names it.
+        await h.Incidents.UpdateEntityAsync(new TableEntity("ex01", "outbox~" + requestId) { ["Dispatched"] = false }, ETag.All, TableUpdateMode.Merge);
+        await h.Incidents.UpsertEntityAsync(new TableEntity(IncidentIndex.Partition, IncidentIndex.OutboxRow("ex01", requestId)) { ["At"] = Start });
+        await h.Ledger.Table.DeleteEntityAsync("request", requestId);
+        await h.Engine.TickAsync(None);
+        await h.Engine.TickAsync(None);
+
+        var resent = Assert.Single(await h.DrainQueueAsync());
+        Assert.Equal(requestId, resent.RequestId);
+        Assert.DoesNotContain(IncidentIndex.OutboxRow("ex01", requestId), IndexRows(h));
+        Assert.True((await h.Incidents.GetEntityAsync<TableEntity>("ex01", "outbox~" + requestId)).Value.GetBoolean("Dispatched"));
+    }
+
+    [Fact]
+    public async Task TickAsync_TableWrittenBeforeTheIndex_BuildsItOnceFromAScan()
+    {
+        var h = await CreateAsync(azurite, p => p.Cooldown = TimeSpan.FromMinutes(1));
+        await h.Engine.IngestAsync(Storm("ex01", IncidentKind.TlsHandshakeFailure), None);
+        await h.Engine.IngestAsync(Storm("ex02", IncidentKind.TlsHandshakeFailure), None);
+        foreach (var row in h.Incidents.Query<TableEntity>(e => e.PartitionKey == IncidentIndex.Partition).ToList())
+        {
+            await h.Incidents.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+
+        h.Time.Advance(h.Policy.RequestLifetime + TimeSpan.FromMinutes(6));
+        var touched = await h.Engine.TickAsync(None);
+
+        Assert.Equal(2, touched);
+        Assert.Contains("built", h.Incidents.Query<TableEntity>(e => e.PartitionKey == IncidentIndex.Partition).Select(e => e.RowKey));
+        Assert.Equal(["active~ex01~TlsHandshakeFailure", "active~ex02~TlsHandshakeFailure"], IndexRows(h).Where(r => r.StartsWith("active~", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task TickAsync_IndexRowFresherThanTheGrace_KeptEvenIfItsIncidentLooksClosed()
+    {
+        var h = await CreateAsync(azurite);
+        await h.Engine.TickAsync(None);
+
+        // A writer upserted the row and has not committed its transaction yet: the incident does not exist so far.
+        await h.Incidents.UpsertEntityAsync(new TableEntity(IncidentIndex.Partition, IncidentIndex.ActiveRow("ex09", IncidentKind.TlsHandshakeFailure)) { ["At"] = Start });
+        await h.Engine.TickAsync(None);
+        Assert.Contains("active~ex09~TlsHandshakeFailure", IndexRows(h));
+
+        h.Time.Advance(IncidentIndex.Grace + TimeSpan.FromMinutes(1));
+        await h.Engine.TickAsync(None);
+        Assert.DoesNotContain("active~ex09~TlsHandshakeFailure", IndexRows(h));
+    }
+
+    private static List<string> IndexRows(EngineHarness h) =>
+        [.. h.Incidents.Query<TableEntity>(e => e.PartitionKey == IncidentIndex.Partition).Select(e => e.RowKey).Where(k => k != "built").Order(StringComparer.Ordinal)];
+}
