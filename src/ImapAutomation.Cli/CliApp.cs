@@ -15,6 +15,7 @@ internal static class CliApp
         ["cards"] = Cards.CardsCommand.RunAsync,
         ["probe"] = Probe.ProbeCommand.RunAsync,
         ["evtx"] = Evtx.EvtxCommand.RunAsync,
+        ["demo"] = Demo.DemoCommand.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -44,6 +45,8 @@ internal static class CliApp
         Usage: imapauto <command> [options]
 
         Commands:
+          demo [--scenario certificate|proxy|connection-limit|tls] [--json]
+                                                   the whole loop on this machine: storm in, runbooks on the lab, cards out
           triage [--json] [--window 30m] PATH...   diagnose Exchange IMAP/TLS failures from exported events and logs
           generate --events N [--servers S] [--seed X] [--out FILE]   write a reproducible event storm (Event XML)
           evtx FILE...                             print the events of .evtx files as Windows Event XML

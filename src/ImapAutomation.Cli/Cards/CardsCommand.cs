@@ -135,7 +135,8 @@ internal static class CardsCommand
         }
     }
 
-    private static async Task<(int Exit, string Output)> RunNodeAsync(IEnumerable<string> arguments, CancellationToken cancellationToken)
+    /// <summary>Runs node with the arguments (90 s at most, the whole tree killed on timeout); the demo draws its cards with it too.</summary>
+    internal static async Task<(int Exit, string Output)> RunNodeAsync(IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
