@@ -156,14 +156,16 @@ public sealed partial class IncidentEngine
         var touched = 0;
         foreach (var entry in await _index.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            // active~server~Kind or outbox~server~requestId (host names hold no '~').
+            // active~server~Kind, outbox~server~requestId or notices~server~Kind (host names hold no '~').
             var parts = entry.RowKey.Split('~', 3);
-            touched += parts[0] == "active"
-                ? await TickIncidentAsync(entry, parts[1], Enum.Parse<IncidentKind>(parts[2]), cancellationToken).ConfigureAwait(false)
-                : await RedeliverAsync(entry, parts[1], parts[2], cancellationToken).ConfigureAwait(false);
+            touched += parts[0] switch
+            {
+                "active" => await TickIncidentAsync(entry, parts[1], Enum.Parse<IncidentKind>(parts[2]), cancellationToken).ConfigureAwait(false),
+                "notices" => await RedeliverNoticesAsync(entry, parts[1], Enum.Parse<IncidentKind>(parts[2]), cancellationToken).ConfigureAwait(false),
+                _ => await RedeliverAsync(entry, parts[1], parts[2], cancellationToken).ConfigureAwait(false),
+            };
         }
 
-        await _notices.RedeliverAsync(cancellationToken).ConfigureAwait(false);
         return touched;
     }
 
@@ -244,6 +246,11 @@ public sealed partial class IncidentEngine
             List<IncidentNotification> notifications = [.. work.Notifications, .. extraNotifications];
             var notices = NotificationOutbox.Rows(work.Incident, notifications);
             await _index.BeforeCommitAsync(work, snapshot, cancellationToken).ConfigureAwait(false);
+            if (notices.Count > 0)
+            {
+                await _index.NoticesAsync(server, kind, cancellationToken).ConfigureAwait(false);
+            }
+
             var actions = Actions(work, snapshot, facts);
             actions.AddRange(notices.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)));
             if (!await _store.TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
@@ -392,9 +399,23 @@ public sealed partial class IncidentEngine
 
         var suffix = _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var rows = NotificationOutbox.Rows(incident, notifications, suffix);
+        await _index.NoticesAsync(incident.Server, incident.Kind, cancellationToken).ConfigureAwait(false);
         await _store.Table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)), cancellationToken)
             .ConfigureAwait(false);
         await _notices.DeliverAsync(incident.Server, incident.Kind, rows.Select(row => row.RowKey), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Posts an incident's cards that an outage left behind; forgets the index entry once none waits.</summary>
+    private async Task<int> RedeliverNoticesAsync(TableEntity entry, string server, IncidentKind kind, CancellationToken cancellationToken)
+    {
+        var (_, waiting) = await _notices.RedeliverAsync(server, kind, cancellationToken).ConfigureAwait(false);
+        if (!waiting)
+        {
+            await _index.ForgetAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Posting cards moves no incident on (like redelivering a request).
+        return 0;
     }
 
     private async Task<bool> DispatchAsync(string server, string incidentRow, RunbookRequest request, CancellationToken cancellationToken)

@@ -6,7 +6,8 @@ namespace ImapAutomation.Core.Incidents;
 
 /// <summary>
 /// The tick's index, so it reads active incidents and undelivered outbox rows instead of the whole table (timelines
-/// grow without bound). One partition, <c>~index</c>: <c>active~server~Kind</c> and <c>outbox~server~requestId</c>.
+/// grow without bound). One partition, <c>~index</c>: <c>active~server~Kind</c>, <c>outbox~server~requestId</c> and
+/// <c>notices~server~Kind</c> (an incident with cards to post).
 /// A transaction cannot span partitions, so the index is kept a superset: a row is upserted before the
 /// transaction that makes an incident active or adds an outbox row, and only the tick removes it, once the row it
 /// points at is settled and the index row is older than <see cref="Grace"/> (its ETag guards against a writer that
@@ -26,6 +27,12 @@ internal sealed class IncidentIndex(TableClient table, TimeProvider time)
     public static string ActiveRow(string server, IncidentKind kind) => $"active~{server}~{kind}";
 
     public static string OutboxRow(string server, string requestId) => $"outbox~{server}~{requestId}";
+
+    public static string NoticesRow(string server, IncidentKind kind) => $"notices~{server}~{kind}";
+
+    /// <summary>Called before committing notification rows: the tick then retries the incident's undelivered cards.</summary>
+    public Task NoticesAsync(string server, IncidentKind kind, CancellationToken cancellationToken) =>
+        UpsertAsync(NoticesRow(server, kind), cancellationToken);
 
     /// <summary>Called before committing a decision: indexes an incident becoming active and every request it adds.</summary>
     public async Task BeforeCommitAsync(IncidentWork work, IncidentSnapshot snapshot, CancellationToken cancellationToken)
@@ -101,7 +108,8 @@ internal sealed class IncidentIndex(TableClient table, TimeProvider time)
     private async Task BuildAsync(CancellationToken cancellationToken)
     {
         await foreach (var row in table.QueryAsync<TableEntity>(
-            "(RowKey gt 'incident~' and RowKey lt 'incident~~') or (RowKey gt 'outbox~' and RowKey lt 'outbox~~' and Dispatched eq false)",
+            "(RowKey gt 'incident~' and RowKey lt 'incident~~') or (RowKey gt 'outbox~' and RowKey lt 'outbox~~' and Dispatched eq false)"
+            + " or (RowKey gt 'notice~' and RowKey lt 'notice~~' and Delivered eq false)",
             select: ["PartitionKey", "RowKey", "State"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (row.PartitionKey == Partition)
@@ -109,7 +117,11 @@ internal sealed class IncidentIndex(TableClient table, TimeProvider time)
                 continue;
             }
 
-            if (row.RowKey.StartsWith("outbox~", StringComparison.Ordinal))
+            if (row.RowKey.StartsWith("notice~", StringComparison.Ordinal))
+            {
+                await UpsertAsync($"notices~{row.PartitionKey}~{row.RowKey.Split('~')[1]}", cancellationToken).ConfigureAwait(false);
+            }
+            else if (row.RowKey.StartsWith("outbox~", StringComparison.Ordinal))
             {
                 await UpsertAsync(OutboxRow(row.PartitionKey, row.RowKey["outbox~".Length..]), cancellationToken).ConfigureAwait(false);
             }

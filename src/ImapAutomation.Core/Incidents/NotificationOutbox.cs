@@ -133,30 +133,29 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
         return delivered;
     }
 
-    /// <summary>The tick's pass over every partition: undelivered rows, per incident, oldest first.</summary>
-    public async Task<int> RedeliverAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The tick's pass over one incident the index lists as having notices: its undelivered rows, oldest first.
+    /// Returns how many went out and whether any is still waiting (then the index entry stays).
+    /// </summary>
+    public async Task<(int Delivered, bool Waiting)> RedeliverAsync(string server, IncidentKind kind, CancellationToken cancellationToken)
     {
-        if (announcer is null)
-        {
-            return 0;
-        }
-
-        var pending = new List<(string Server, IncidentKind Kind, string RowKey)>();
+        var from = $"notice~{kind}~";
+        var to = $"notice~{kind}~~";
+        var pending = new List<string>();
         await foreach (var row in table.QueryAsync<TableEntity>(
-            "RowKey gt 'notice~' and RowKey lt 'notice~~' and Delivered eq false", select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken)
-            .ConfigureAwait(false))
+            TableClient.CreateQueryFilter($"PartitionKey eq {server} and RowKey gt {from} and RowKey lt {to} and Delivered eq false"),
+            select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var kind = Enum.Parse<IncidentKind>(row.RowKey.Split('~')[1]);
-            pending.Add((row.PartitionKey, kind, row.RowKey));
+            pending.Add(row.RowKey);
         }
 
-        var delivered = 0;
-        foreach (var group in pending.GroupBy(p => (p.Server, p.Kind)))
+        if (pending.Count == 0)
         {
-            delivered += await DeliverAsync(group.Key.Server, group.Key.Kind, group.Select(p => p.RowKey), cancellationToken).ConfigureAwait(false);
+            return (0, false);
         }
 
-        return delivered;
+        var delivered = await DeliverAsync(server, kind, pending, cancellationToken).ConfigureAwait(false);
+        return (delivered, delivered < pending.Count || announcer is null);
     }
 
     private async Task<(Claim Claim, TableEntity? Row)> ClaimAsync(string server, string rowKey, CancellationToken cancellationToken)

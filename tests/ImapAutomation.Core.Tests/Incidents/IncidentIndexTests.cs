@@ -19,7 +19,8 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite)
 
         var change = await h.Engine.IngestAsync(Storm("ex01", IncidentKind.TlsHandshakeFailure), None);
 
-        Assert.Equal(["active~ex01~TlsHandshakeFailure"], IndexRows(h));
+        // No announcer here, so the opened card waits undelivered and the incident is indexed for the tick to post it.
+        Assert.Equal(["active~ex01~TlsHandshakeFailure", "notices~ex01~TlsHandshakeFailure"], IndexRows(h));
         Assert.Single(change.QueuedRequestIds);
     }
 
@@ -110,6 +111,44 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite)
         h.Time.Advance(IncidentIndex.Grace + TimeSpan.FromMinutes(1));
         await h.Engine.TickAsync(None);
         Assert.DoesNotContain("active~ex09~TlsHandshakeFailure", IndexRows(h));
+    }
+
+    [Fact]
+    public async Task TickAsync_CardsLeftByAnOutage_PostedOnceThenTheNoticesEntryLeavesTheIndex()
+    {
+        var h = await CreateAsync(azurite);
+        var teams = new FlakyAnnouncer { Down = true };
+        var engine = h.NewEngine(teams);
+        await engine.IngestAsync(Storm("ex01", IncidentKind.TlsHandshakeFailure), None);
+        Assert.Contains("notices~ex01~TlsHandshakeFailure", IndexRows(h));
+
+        teams.Down = false;
+        await engine.TickAsync(None);
+        await engine.TickAsync(None);
+        Assert.Single(teams.Posted, k => k.EndsWith("-opened", StringComparison.Ordinal));
+
+        h.Time.Advance(IncidentIndex.Grace + TimeSpan.FromMinutes(1));
+        await engine.TickAsync(None);
+        Assert.DoesNotContain("notices~ex01~TlsHandshakeFailure", IndexRows(h));
+        Assert.Equal(teams.Posted.Distinct().Count(), teams.Posted.Count);
+    }
+
+    private sealed class FlakyAnnouncer : IIncidentAnnouncer
+    {
+        public bool Down { get; set; }
+
+        public List<string> Posted { get; } = [];
+
+        public Task<string?> AnnounceAsync(IncidentAnnouncement announcement, CancellationToken cancellationToken)
+        {
+            if (Down)
+            {
+                throw new ImapAutomation.Core.Teams.TeamsDeliveryException("Teams is down", 503);
+            }
+
+            Posted.Add($"{announcement.Incident.Id}/{announcement.State}");
+            return Task.FromResult<string?>(null);
+        }
     }
 
     private static List<string> IndexRows(EngineHarness h) =>
