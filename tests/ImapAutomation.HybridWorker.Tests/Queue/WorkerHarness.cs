@@ -134,8 +134,19 @@ internal sealed class WorkerHarness : IAsyncDisposable
             builder.Services.Remove(loop);
         }
 
-        _host = builder.Build();
-        await _host.StartAsync();
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            // A host that did not start cannot be stopped; disposing it here keeps the start failure the one reported.
+            host.Dispose();
+            throw;
+        }
+
+        _host = host;
     }
 
     public async Task CreateQueuesAsync()
