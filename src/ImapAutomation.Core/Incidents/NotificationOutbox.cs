@@ -121,6 +121,13 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
                     .ConfigureAwait(false);
                 delivered++;
             }
+            catch (Teams.TeamsDeliveryException ex) when (ex.StatusCode is 400 or 413)
+            {
+                // Teams refused this card itself: retrying cannot help, and waiting would hold back every later card
+                // of the incident (they go in order). The row keeps the reason; operators hear of it at Critical.
+                LogCardRefused(server, rowKey, ex.StatusCode.Value, ex.Message);
+                await AbandonAsync(server, rowKey, ex, cancellationToken).ConfigureAwait(false);
+            }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // Never fails the engine call: the change is committed and the row waits for the next tick.
@@ -187,6 +194,18 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
         }
     }
 
+    private async Task AbandonAsync(string server, string rowKey, Exception error, CancellationToken cancellationToken)
+    {
+        var message = error.Message.Length > MaxErrorLength ? error.Message[..MaxErrorLength] : error.Message;
+        await table.UpdateEntityAsync(new TableEntity(server, rowKey)
+        {
+            ["Delivered"] = true,
+            ["Abandoned"] = true,
+            ["LastError"] = $"{error.GetType().Name}: {message}",
+            ["LeaseUntil"] = time.GetUtcNow(),
+        }, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task ReleaseAsync(string server, string rowKey, Exception error, CancellationToken cancellationToken)
     {
         try
@@ -240,6 +259,9 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Announced {IdempotencyKey} (message {MessageId})")]
     private partial void LogAnnounced(string idempotencyKey, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Notification {Server}/{RowKey}: Teams refused the card (status {Status}: {Detail}); it is abandoned, later cards go on")]
+    private partial void LogCardRefused(string server, string rowKey, int status, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Server}/{RowKey} not delivered ({Error}: {Detail}); the next tick retries it")]
     private partial void LogDeliveryFailed(string server, string rowKey, string error, string detail);

@@ -133,9 +133,29 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite)
         Assert.Equal(teams.Posted.Distinct().Count(), teams.Posted.Count);
     }
 
+    [Fact]
+    public async Task IngestAsync_TeamsRefusesACard_ItIsAbandonedWithItsReasonAndLaterCardsStillGo()
+    {
+        var h = await CreateAsync(azurite);
+        var teams = new FlakyAnnouncer { RefuseOpenedWith = 400 };
+        var engine = h.NewEngine(teams);
+        await engine.IngestAsync(Storm("ex01", IncidentKind.ImapCertificateBinding), None);
+
+        var opened = h.Incidents.Query<TableEntity>(e => e.PartitionKey == "ex01").Single(e => e.RowKey.StartsWith("notice~", StringComparison.Ordinal) && e.RowKey.EndsWith("-opened", StringComparison.Ordinal));
+        Assert.True(opened.GetBoolean("Abandoned"));
+        Assert.Contains("status 400", opened.GetString("LastError"), StringComparison.Ordinal);
+
+        Assert.Contains(teams.Posted, k => k.Contains("-remediation-queued", StringComparison.Ordinal));
+        teams.RefuseOpenedWith = null;
+        await engine.TickAsync(None);
+        Assert.DoesNotContain(teams.Posted, k => k.EndsWith("-opened", StringComparison.Ordinal));
+    }
+
     private sealed class FlakyAnnouncer : IIncidentAnnouncer
     {
         public bool Down { get; set; }
+
+        public int? RefuseOpenedWith { get; set; }
 
         public List<string> Posted { get; } = [];
 
@@ -144,6 +164,11 @@ public sealed class IncidentIndexTests(AzuriteFixture azurite)
             if (Down)
             {
                 throw new ImapAutomation.Core.Teams.TeamsDeliveryException("Teams is down", 503);
+            }
+
+            if (RefuseOpenedWith is { } status && announcement.Notification.Kind == NotificationKind.IncidentOpened)
+            {
+                throw new ImapAutomation.Core.Teams.TeamsDeliveryException($"The Teams webhook refused it with status {status}.", status);
             }
 
             Posted.Add($"{announcement.Incident.Id}/{announcement.State}");
