@@ -408,8 +408,7 @@ public sealed partial class IncidentEngine
     /// <summary>Posts an incident's cards that an outage left behind; forgets the index entry once none waits.</summary>
     private async Task<int> RedeliverNoticesAsync(TableEntity entry, string server, IncidentKind kind, CancellationToken cancellationToken)
     {
-        var (_, waiting) = await _notices.RedeliverAsync(server, kind, cancellationToken).ConfigureAwait(false);
-        if (!waiting)
+        if (!await _notices.RedeliverAsync(server, kind, cancellationToken).ConfigureAwait(false))
         {
             await _index.ForgetAsync(entry, cancellationToken).ConfigureAwait(false);
         }

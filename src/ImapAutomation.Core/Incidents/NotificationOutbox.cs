@@ -142,9 +142,9 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
 
     /// <summary>
     /// The tick's pass over one incident the index lists as having notices: its undelivered rows, oldest first.
-    /// Returns how many went out and whether any is still waiting (then the index entry stays).
+    /// Returns whether any is still waiting (then the index entry stays).
     /// </summary>
-    public async Task<(int Delivered, bool Waiting)> RedeliverAsync(string server, IncidentKind kind, CancellationToken cancellationToken)
+    public async Task<bool> RedeliverAsync(string server, IncidentKind kind, CancellationToken cancellationToken)
     {
         var from = $"notice~{kind}~";
         var to = $"notice~{kind}~~";
@@ -158,11 +158,11 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
 
         if (pending.Count == 0)
         {
-            return (0, false);
+            return false;
         }
 
         var delivered = await DeliverAsync(server, kind, pending, cancellationToken).ConfigureAwait(false);
-        return (delivered, delivered < pending.Count || announcer is null);
+        return delivered < pending.Count || announcer is null;
     }
 
     private async Task<(Claim Claim, TableEntity? Row)> ClaimAsync(string server, string rowKey, CancellationToken cancellationToken)
