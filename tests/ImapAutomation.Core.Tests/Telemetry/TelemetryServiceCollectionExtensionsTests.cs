@@ -11,6 +11,14 @@ using OpenTelemetry.Trace;
 
 namespace ImapAutomation.Core.Tests.Telemetry;
 
+/// <summary>
+/// The exporter listens to the process-wide <c>ImapAutomation</c> activity source, so engine tests running in parallel
+/// would land in its list; this class runs alone.
+/// </summary>
+[CollectionDefinition(nameof(TelemetryAlone), DisableParallelization = true)]
+public sealed class TelemetryAlone;
+
+[Collection(nameof(TelemetryAlone))]
 public sealed partial class TelemetryServiceCollectionExtensionsTests
 {
     // Loopback port 9 (discard): nothing is ever sent anywhere, whatever the exporter tries in the background.
