@@ -25,12 +25,17 @@ internal sealed class Utf8FastEventParser
 
     private static readonly SearchValues<byte> TextSpecial = SearchValues.Create("&\r]"u8);
 
-    private static readonly SearchValues<byte> AttributeUnusual = SearchValues.Create("<&\t\n\r"u8);
+    /// <summary>What an attribute value of the common shape never holds (references, markup, white space but the space).</summary>
+    internal static readonly SearchValues<byte> AttributeUnusual = SearchValues.Create("<&\t\n\r"u8);
 
     private readonly Utf8StringCache _cache = new();
     private readonly EventDataBuilder _data = new();
     private readonly Range[] _attrNames = new Range[8];
     private readonly Range[] _attrValues = new Range[8];
+    private readonly EventShapes _shapes = new();
+    private readonly Hole[] _holes = new Hole[EventShapes.MaxHoles];
+    private readonly List<(Range Value, Range? Name)> _dataAt = [];
+    private int _holeCount;
     private byte[] _scratch = new byte[256];
 
     private enum Section
@@ -55,6 +60,12 @@ internal sealed class Utf8FastEventParser
 
     private static ReadOnlySpan<byte> EventNamespace => "http://schemas.microsoft.com/win/2004/08/events/event"u8;
 
+    /// <summary>Events read by comparison with a known shape (the rest took the full fast path or were declined).</summary>
+    internal long ShapeMatches { get; private set; }
+
+    /// <summary>The size of what was learnt (bounded by <see cref="EventShapes.MaxNodes"/>).</summary>
+    internal int ShapeNodes => _shapes.NodeCount;
+
     // Compiled optimized at once: a triage run spends its time here, and tiering up mid-run only costs.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRead(ReadOnlySpan<byte> frame, [NotNullWhen(true)] out SignalEvent? result)
@@ -69,8 +80,125 @@ internal sealed class Utf8FastEventParser
             return false;
         }
 
-        Range? provider = null, eventId = null, qualifiers = null, level = null, time = null, recordId = null, channel = null, computer = null;
         _data.Clear();
+        var matched = _shapes.Match(frame, _holes);
+        if (matched >= 0)
+        {
+            ShapeMatches++;
+            return TryApply(frame, _holes.AsSpan(0, matched), out result);
+        }
+
+        _data.Clear();
+        _dataAt.Clear();
+        _holeCount = 0;
+        var fields = default(EventFields);
+        if (!TryParse(frame, ref fields) || !TryBuild(frame, fields, out result))
+        {
+            return false;
+        }
+
+        LearnShape(frame, fields);
+        return true;
+    }
+
+    /// <summary>Reads the values of a frame of a known shape, as the full path would have read them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool TryApply(ReadOnlySpan<byte> frame, ReadOnlySpan<Hole> holes, [NotNullWhen(true)] out SignalEvent? result)
+    {
+        result = null;
+        var fields = default(EventFields);
+        Range? dataName = null;
+        foreach (var hole in holes)
+        {
+            switch (hole.Role)
+            {
+                case HoleRole.DataName:
+                    dataName = hole.At;
+                    break;
+                case HoleRole.DataValue or HoleRole.NamedDataValue:
+                    if (!AddData(frame, hole.At, hole.HasEntities, hole.Role == HoleRole.NamedDataValue ? dataName : null))
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    // Windows writes no references in System values; the rare one goes to the conforming parser.
+                    if (hole.HasEntities)
+                    {
+                        return false;
+                    }
+
+                    fields.Set(hole.Role, hole.At);
+                    break;
+            }
+        }
+
+        return TryBuild(frame, fields, out result);
+    }
+
+    /// <summary>Gives each recorded hole the role the full path gave its value, and learns the shape when every value kept has one.</summary>
+    private void LearnShape(ReadOnlySpan<byte> frame, in EventFields fields)
+    {
+        if (_holeCount == _holes.Length)
+        {
+            return; // more values than a shape keeps: this frame always takes the full path
+        }
+
+        var holes = _holes.AsSpan(0, _holeCount);
+        var placed = 0;
+        for (var i = 0; i < holes.Length; i++)
+        {
+            var role = fields.RoleOf(holes[i].At);
+            if (role == HoleRole.None)
+            {
+                foreach (var (value, name) in _dataAt)
+                {
+                    if (value.Equals(holes[i].At))
+                    {
+                        role = name is null ? HoleRole.DataValue : HoleRole.NamedDataValue;
+                        break;
+                    }
+
+                    if (name is { } n && n.Equals(holes[i].At))
+                    {
+                        role = HoleRole.DataName;
+                        break;
+                    }
+                }
+            }
+
+            if (role != HoleRole.None)
+            {
+                placed++;
+                holes[i] = holes[i] with { Role = role };
+            }
+        }
+
+        // Every value kept must sit in a hole of its own, or the shape could not give it back.
+        var dataHoles = 0;
+        foreach (var (_, name) in _dataAt)
+        {
+            dataHoles += name is null ? 1 : 2;
+        }
+
+        if (placed == fields.Count + dataHoles)
+        {
+            _shapes.Learn(frame, holes);
+        }
+    }
+
+    private void AddHole(Range at, HoleKind kind, bool hasEntities)
+    {
+        if (_holeCount < _holes.Length)
+        {
+            _holes[_holeCount++] = new Hole(at, kind, HoleRole.None, hasEntities);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool TryParse(ReadOnlySpan<byte> frame, ref EventFields fields)
+    {
         var attrNames = _attrNames.AsSpan();
         var attrValues = _attrValues.AsSpan();
         var section = Section.None;
@@ -89,6 +217,15 @@ internal sealed class Utf8FastEventParser
             if (!TryStartTag(frame, ref pos, out var nameRange, attrNames, attrValues, out var attrCount, out var empty))
             {
                 return false;
+            }
+
+            for (var k = 0; k < attrCount; k++)
+            {
+                // xml* attributes are checked against their one accepted value: they stay part of the shape.
+                if (!frame[attrNames[k]].StartsWith("xml"u8))
+                {
+                    AddHole(attrValues[k], HoleKind.Attribute, hasEntities: false);
+                }
             }
 
             var name = frame[nameRange];
@@ -128,18 +265,25 @@ internal sealed class Utf8FastEventParser
                     }
                 }
 
+                AddHole(content, empty ? HoleKind.Empty : HoleKind.Text, hasEntities);
                 var attributes = new Attributes(frame, attrNames[..attrCount], attrValues[..attrCount]);
                 if (section == Section.System)
                 {
                     // Windows writes no references in System values; the rare one goes to the conforming parser.
-                    if (!ReadSystemLeaf(name, content, hasEntities, attributes, ref provider, ref eventId, ref qualifiers, ref level, ref time, ref recordId, ref channel, ref computer))
+                    if (!ReadSystemLeaf(name, content, hasEntities, attributes, ref fields))
                     {
                         return false;
                     }
                 }
-                else if (name.SequenceEqual("Data"u8) && !AddData(frame[content], hasEntities, attributes))
+                else if (name.SequenceEqual("Data"u8))
                 {
-                    return false;
+                    var nameAt = attributes.Find("Name"u8);
+                    if (!AddData(frame, content, hasEntities, nameAt))
+                    {
+                        return false;
+                    }
+
+                    _dataAt.Add((content, nameAt));
                 }
 
                 empty = true; // the leaf is complete
@@ -185,23 +329,16 @@ internal sealed class Utf8FastEventParser
             }
         }
 
-        if (!IsBlank(frame[pos..]))
-        {
-            return false;
-        }
-
-        return TryBuild(frame, provider, eventId, qualifiers, level, time, recordId, channel, computer, out result);
+        return IsBlank(frame[pos..]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TryBuild(
-        ReadOnlySpan<byte> frame, Range? providerAt, Range? eventIdAt, Range? qualifiersAt, Range? levelAt, Range? timeAt, Range? recordIdAt,
-        Range? channelAt, Range? computerAt, [NotNullWhen(true)] out SignalEvent? result)
+    private bool TryBuild(ReadOnlySpan<byte> frame, in EventFields fields, [NotNullWhen(true)] out SignalEvent? result)
     {
         result = null;
 
         // What the conforming parser would reject (no provider, a bad ID or time) it also explains: let it.
-        if (providerAt is not { } p || eventIdAt is not { } e || timeAt is not { } t ||
+        if (fields.Provider is not { } p || fields.EventId is not { } e || fields.Time is not { } t ||
             !int.TryParse(frame[e], NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ||
             !EventTime.TryParseSystemTime(frame[t], out var created))
         {
@@ -214,12 +351,12 @@ internal sealed class Utf8FastEventParser
             return false;
         }
 
-        result = new SignalEvent(computerAt is { } c ? _cache.Get(frame[c]).Trim() : string.Empty, provider.Trim(), id, created)
+        result = new SignalEvent(fields.Computer is { } c ? _cache.Get(frame[c]).Trim() : string.Empty, provider.Trim(), id, created)
         {
-            Qualifiers = ParseInt(frame, qualifiersAt),
-            Level = ParseInt(frame, levelAt),
-            RecordId = recordIdAt is { } r && long.TryParse(frame[r], NumberStyles.Integer, CultureInfo.InvariantCulture, out var rid) ? rid : null,
-            Channel = channelAt is { } ch ? _cache.Get(frame[ch]) : null,
+            Qualifiers = ParseInt(frame, fields.Qualifiers),
+            Level = ParseInt(frame, fields.Level),
+            RecordId = fields.RecordId is { } r && long.TryParse(frame[r], NumberStyles.Integer, CultureInfo.InvariantCulture, out var rid) ? rid : null,
+            Channel = fields.Channel is { } ch ? _cache.Get(frame[ch]) : null,
             NamedData = _data.Named,
             PositionalData = _data.Positional,
         };
@@ -227,39 +364,37 @@ internal sealed class Utf8FastEventParser
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool ReadSystemLeaf(
-        ReadOnlySpan<byte> name, Range content, bool hasEntities, Attributes attributes, ref Range? provider, ref Range? eventId, ref Range? qualifiers,
-        ref Range? level, ref Range? time, ref Range? recordId, ref Range? channel, ref Range? computer)
+    private static bool ReadSystemLeaf(ReadOnlySpan<byte> name, Range content, bool hasEntities, Attributes attributes, ref EventFields fields)
     {
         if (name.SequenceEqual("Provider"u8))
         {
-            provider = attributes.Find("Name"u8) ?? attributes.Find("EventSourceName"u8);
+            fields.Provider = attributes.Find("Name"u8) ?? attributes.Find("EventSourceName"u8);
             return true;
         }
 
         if (name.SequenceEqual("TimeCreated"u8))
         {
-            time = attributes.Find("SystemTime"u8);
+            fields.Time = attributes.Find("SystemTime"u8);
             return true;
         }
 
-        ref var field = ref level;
+        ref var field = ref fields.Level;
         if (name.SequenceEqual("EventID"u8))
         {
-            qualifiers = attributes.Find("Qualifiers"u8);
-            field = ref eventId;
+            fields.Qualifiers = attributes.Find("Qualifiers"u8);
+            field = ref fields.EventId;
         }
         else if (name.SequenceEqual("EventRecordID"u8))
         {
-            field = ref recordId;
+            field = ref fields.RecordId;
         }
         else if (name.SequenceEqual("Channel"u8))
         {
-            field = ref channel;
+            field = ref fields.Channel;
         }
         else if (name.SequenceEqual("Computer"u8))
         {
-            field = ref computer;
+            field = ref fields.Computer;
         }
         else if (!name.SequenceEqual("Level"u8))
         {
@@ -271,8 +406,9 @@ internal sealed class Utf8FastEventParser
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool AddData(ReadOnlySpan<byte> raw, bool hasEntities, Attributes attributes)
+    private bool AddData(ReadOnlySpan<byte> frame, Range at, bool hasEntities, Range? nameAt)
     {
+        var raw = frame[at];
         string value;
         if (hasEntities)
         {
@@ -288,9 +424,9 @@ internal sealed class Utf8FastEventParser
             value = _cache.Get(raw);
         }
 
-        if (attributes.Find("Name"u8) is { } nameAt && attributes.Frame[nameAt].Length > 0)
+        if (nameAt is { } n && frame[n].Length > 0)
         {
-            _data.TryAddNamed(_cache.Get(attributes.Frame[nameAt]), value);
+            _data.TryAddNamed(_cache.Get(frame[n]), value);
         }
         else
         {
@@ -326,7 +462,7 @@ internal sealed class Utf8FastEventParser
     /// Text a conforming reader returns unchanged (after the references): no CR (line ends are normalized), no
     /// <c>]]&gt;</c>, not only white space (its meaning depends on the reader's settings), references well formed.
     /// </summary>
-    private static bool IsPlainText(ReadOnlySpan<byte> raw, out bool hasEntities)
+    internal static bool IsPlainText(ReadOnlySpan<byte> raw, out bool hasEntities)
     {
         hasEntities = false;
         if (!raw.IsEmpty && raw[0] is (byte)' ' or (byte)'\n' or (byte)'\t' && IsBlank(raw))

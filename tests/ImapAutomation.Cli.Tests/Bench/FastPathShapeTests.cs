@@ -1,0 +1,142 @@
+using System.Text;
+using ImapAutomation.Core.Signals.EventXml;
+
+namespace ImapAutomation.Cli.Tests.Bench;
+
+/// <summary>
+/// Events of a shape the fast path has learnt are read by comparing their markup and checking only their values. Each
+/// test puts a clean event first (so its shape is learnt), then the same shape with one value replaced by something
+/// awkward or hostile, and the item streams with the fast path on and off must be identical.
+/// </summary>
+public sealed class FastPathShapeTests
+{
+    private const string Positional = """
+        <Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">
+          <System>
+            <Provider Name="MSExchangeIMAP4" />
+            <EventID Qualifiers="49156">1102</EventID>
+            <Version>0</Version>
+            <Level>2</Level>
+            <Keywords>0x80000000000000</Keywords>
+            <TimeCreated SystemTime="2026-10-14T08:00:00.140907200Z" />
+            <EventRecordID>1</EventRecordID>
+            <Correlation />
+            <Execution ProcessID="524" ThreadID="632" />
+            <Channel>Application</Channel>
+            <Computer>EXCH34.CONTOSO.COM</Computer>
+            <Security UserID="S-1-5-18" />
+          </System>
+          <EventData><Data>VirtualServer 0.0.0.0:993</Data><Data>second</Data></EventData>
+        </Event>
+
+        """;
+
+    private const string Named = """
+        <Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">
+          <System>
+            <Provider Name="Schannel" Guid="{1F678132-5938-4686-9FDC-C8FF68F15C85}" />
+            <EventID>36888</EventID>
+            <Level>2</Level>
+            <TimeCreated SystemTime="2026-10-14T08:00:00.549851000Z" />
+            <Channel>System</Channel>
+            <Computer>EXCH14.contoso.com</Computer>
+          </System>
+          <EventData><Data Name="AlertDesc">51</Data><Data Name="ErrorState">1204</Data></EventData>
+        </Event>
+
+        """;
+
+    /// <summary>Where a value sits in the two events: the text before it (its value follows, up to the next quote or tag).</summary>
+    public static TheoryData<string, string> Places() => new()
+    {
+        { "Positional", "<Provider Name=\"" },
+        { "Positional", "Qualifiers=\"" },
+        { "Positional", "\">1102" },
+        { "Positional", "<Version>" },
+        { "Positional", "<Level>" },
+        { "Positional", "<Keywords>" },
+        { "Positional", "SystemTime=\"" },
+        { "Positional", "<EventRecordID>" },
+        { "Positional", "ProcessID=\"" },
+        { "Positional", "<Channel>" },
+        { "Positional", "<Computer>" },
+        { "Positional", "<EventData><Data>" },
+        { "Positional", "</Data><Data>" },
+        { "Named", "Guid=\"" },
+        { "Named", "<EventID>" },
+        { "Named", "<Data Name=\"" },
+        { "Named", "\"AlertDesc\">" },
+        { "Named", "<Data Name=\"AlertDesc\">51</Data><Data Name=\"" },
+        { "Named", "\"ErrorState\">" },
+    };
+
+    private static readonly string[] Values =
+    [
+        string.Empty, " ", "  x  ", "x y", "a &amp; b", "&#65;", "&#x41;&#x1F600;", "&#0;", "&#32;", "&#x20;&#9;", "&bogus;", "&amp",
+        "x\r\ny", "x\ny", "x\tz", "]]>", "]]", "\u0001", "caf\u00e9", "\u00a0", "\uFFFE", "99999999999", "-5", "+7", " 12", "0x10",
+        "2026-10-14T08:00:00Z", "2026-02-30T08:00:00Z", "2026-10-14T08:00:00+02:00", "<", ">", "'", "[x](https://evil.example)",
+        "{{DATE(2026-01-01T00:00:00Z)}}", "alertdesc", "ALERTDESC", new string('v', 3000),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Places))]
+    public async Task ReadAsync_KnownShapeWithAnyValue_SameAsTheConformingParser(string template, string before)
+    {
+        var clean = template == "Positional" ? Positional : Named;
+        var start = clean.IndexOf(before, StringComparison.Ordinal) + before.Length;
+        Assert.True(start >= before.Length, $"'{before}' is not in the {template} event");
+        var end = clean.IndexOfAny(['"', '<'], start);
+
+        var storm = new StringBuilder();
+        foreach (var value in Values)
+        {
+            storm.Append(clean).Append(string.Concat(clean.AsSpan(0, start), value, clean.AsSpan(end)));
+        }
+
+        await FastPathDifferentialTests.AssertSameAsync(Encoding.UTF8.GetBytes(storm.ToString()));
+    }
+
+    [Fact]
+    public void TryRead_SameShapeAgain_IsReadByComparisonWithTheLearntShape()
+    {
+        var parser = new Utf8FastEventParser();
+        var second = Positional.Replace("EXCH34", "EXCH35", StringComparison.Ordinal).Replace(">1102<", ">1103<", StringComparison.Ordinal);
+
+        Assert.True(parser.TryRead(Encoding.UTF8.GetBytes(Positional.TrimEnd()), out _));
+        Assert.True(parser.TryRead(Encoding.UTF8.GetBytes(second.TrimEnd()), out var e));
+
+        Assert.Equal(1, parser.ShapeMatches);
+        Assert.Equal(("EXCH35.CONTOSO.COM", 1103, 49156, 2, 1L, "Application"), (e!.Server, e.EventId, e.Qualifiers, e.Level, e.RecordId, e.Channel));
+        Assert.Equal(["VirtualServer 0.0.0.0:993", "second"], e.PositionalData);
+    }
+
+    [Fact]
+    public void TryRead_DuplicateElementTakesTheRole_LaterShapeWithoutItStillReadsItsOwnValue()
+    {
+        // The first event keeps the second <Computer>; an event sharing the first part must not read the first one as it.
+        var parser = new Utf8FastEventParser();
+        var twice = Named.Replace("<Computer>EXCH14.contoso.com</Computer>", "<Computer>first</Computer><Computer>second</Computer>", StringComparison.Ordinal);
+        var once = Named.Replace("<Computer>EXCH14.contoso.com</Computer>", "<Computer>first</Computer><Level>3</Level>", StringComparison.Ordinal);
+
+        Assert.True(parser.TryRead(Encoding.UTF8.GetBytes(twice.TrimEnd()), out var a));
+        Assert.True(parser.TryRead(Encoding.UTF8.GetBytes(once.TrimEnd()), out var b));
+        Assert.True(parser.TryRead(Encoding.UTF8.GetBytes(twice.TrimEnd()), out var c));
+
+        Assert.Equal(("second", "first", 3, "second"), (a!.Server, b!.Server, b.Level, c!.Server));
+    }
+
+    [Fact]
+    public void TryRead_EndlessDistinctShapes_StopsLearningAndStillReadsEveryEvent()
+    {
+        var parser = new Utf8FastEventParser();
+        for (var i = 0; i < 3000; i++)
+        {
+            // A new element name every time: a new shape every time.
+            var frame = Named.Replace("<Level>2</Level>", $"<Extra{i}>x</Extra{i}><Level>2</Level>", StringComparison.Ordinal).TrimEnd();
+            Assert.True(parser.TryRead(Encoding.UTF8.GetBytes(frame), out var e));
+            Assert.Equal(36888, e!.EventId);
+        }
+
+        Assert.InRange(parser.ShapeNodes, 1, EventShapes.MaxNodes);
+    }
+}
