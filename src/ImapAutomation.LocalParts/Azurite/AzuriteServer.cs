@@ -4,7 +4,7 @@ using ImapAutomation.LocalParts.Processes;
 namespace ImapAutomation.LocalParts.Azurite;
 
 /// <summary>
-/// A private Azurite (blobs, queues, tables) on free loopback ports with its own data folder: the one place that knows
+/// A private Azurite (queues and tables; blobs unused) on free loopback ports with its own data folder: the one place that knows
 /// its command line. The account and key are Azurite's published development ones, valid against this loopback
 /// emulator only.
 /// </summary>
@@ -13,21 +13,19 @@ public sealed class AzuriteServer : IAsyncDisposable
     public const string AccountName = "devstoreaccount1";
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    private const int BindAttempts = 3;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly ChildProcess _process;
     private readonly string? _ownedFolder;
 
-    private AzuriteServer(ChildProcess process, string? ownedFolder, int blobPort, int queuePort, int tablePort)
+    private AzuriteServer(ChildProcess process, string? ownedFolder, int queuePort, int tablePort)
     {
         _process = process;
         _ownedFolder = ownedFolder;
-        BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
     }
-
-    public int BlobPort { get; }
 
     public int QueuePort { get; }
 
@@ -82,39 +80,38 @@ public sealed class AzuriteServer : IAsyncDisposable
 
         var ownedFolder = dataFolder is null ? Directory.CreateTempSubdirectory("imapauto-azurite-").FullName : null;
         var folder = Directory.CreateDirectory(dataFolder ?? ownedFolder!).FullName;
-        var blobPort = LoopbackPorts.Next();
-        var queuePort = LoopbackPorts.Next();
-        var tablePort = LoopbackPorts.Next();
-        static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
-        ChildProcess process;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            // Every service gets a free port: Azurite starts all three, and a default port may belong to another run.
-            process = ChildProcess.Start("Azurite", "node",
-            [
-                entry, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--loose", "--location", folder,
-                "--blobHost", "127.0.0.1", "--blobPort", Port(blobPort),
-                "--queueHost", "127.0.0.1", "--queuePort", Port(queuePort),
-                "--tableHost", "127.0.0.1", "--tablePort", Port(tablePort),
-            ]);
-        }
-        catch
-        {
-            DeleteFolder(ownedFolder);
-            throw;
-        }
+            var queuePort = LoopbackPorts.Next();
+            var tablePort = LoopbackPorts.Next();
+            ChildProcess process;
+            try
+            {
+                process = ChildProcess.Start("Azurite", "node", Arguments(entry, folder, queuePort, tablePort));
+            }
+            catch
+            {
+                DeleteFolder(ownedFolder);
+                throw;
+            }
 
-        var server = new AzuriteServer(process, ownedFolder, blobPort, queuePort, tablePort);
-        try
-        {
-            await process.WaitForPortAsync(queuePort, StartTimeout, cancellationToken).ConfigureAwait(false);
-            await process.WaitForPortAsync(tablePort, StartTimeout, cancellationToken).ConfigureAwait(false);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync().ConfigureAwait(false);
-            throw;
+            try
+            {
+                await process.WaitForPortAsync(queuePort, StartTimeout, cancellationToken).ConfigureAwait(false);
+                await process.WaitForPortAsync(tablePort, StartTimeout, cancellationToken).ConfigureAwait(false);
+                return new AzuriteServer(process, ownedFolder, queuePort, tablePort);
+            }
+            catch (LocalPartException) when (attempt < BindAttempts && process.HasExited && process.Output.Contains("EADDRINUSE", StringComparison.Ordinal))
+            {
+                // A free port was taken between the probe and Azurite's bind (a busy machine); take others.
+                await process.DisposeAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                await process.DisposeAsync().ConfigureAwait(false);
+                DeleteFolder(ownedFolder);
+                throw;
+            }
         }
     }
 
@@ -122,6 +119,20 @@ public sealed class AzuriteServer : IAsyncDisposable
     {
         await _process.DisposeAsync().ConfigureAwait(false);
         DeleteFolder(_ownedFolder);
+    }
+
+    private static string[] Arguments(string entry, string folder, int queuePort, int tablePort)
+    {
+        static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+        // Azurite starts all three services: blobs (unused) on a port the system picks, so no default port of another run is taken.
+        return
+        [
+            entry, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--loose", "--location", folder,
+            "--blobHost", "127.0.0.1", "--blobPort", "0",
+            "--queueHost", "127.0.0.1", "--queuePort", Port(queuePort),
+            "--tableHost", "127.0.0.1", "--tablePort", Port(tablePort),
+        ];
     }
 
     private static Uri Endpoint(int port) => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/{AccountName}"));
