@@ -87,16 +87,9 @@ internal sealed class ImapEndpoint : IAsyncDisposable
 
     private async Task StartDovecotAsync(CancellationToken cancellationToken) =>
         _dovecot = await DovecotProcess.StartAsync(
-            new DovecotSettings
-            {
-                Folder = _folder,
-                ImapPort = ImapPort,
-                ImapsPort = Port,
-                CertificatePath = Path.Combine(_folder, "server.crt.pem"),
-                KeyPath = Path.Combine(_folder, "server.key.pem"),
-                User = "voicemail",
-                Password = "demo-only-" + Guid.NewGuid().ToString("N"),
-            },
+            new DovecotSettings(
+                _folder, ImapPort, Port, Path.Combine(_folder, "server.crt.pem"), Path.Combine(_folder, "server.key.pem"),
+                User: "voicemail", Password: "demo-only-" + Guid.NewGuid().ToString("N")),
             cancellationToken).ConfigureAwait(false);
 
     private async Task StopAsync()

@@ -18,18 +18,20 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     private readonly ChildProcess _process;
     private readonly string? _ownedFolder;
+    private readonly (int Queue, int Table) _ports;
 
-    private AzuriteServer(ChildProcess process, string? ownedFolder, int queuePort, int tablePort)
+    private AzuriteServer(ChildProcess process, string? ownedFolder, (int Queue, int Table) ports)
     {
         _process = process;
         _ownedFolder = ownedFolder;
-        QueuePort = queuePort;
-        TablePort = tablePort;
+        _ports = ports;
     }
 
-    public int QueuePort { get; }
+    /// <summary>Where the queue service listens on 127.0.0.1.</summary>
+    public int QueuePort => _ports.Queue;
 
-    public int TablePort { get; }
+    /// <summary>Where the table service listens on 127.0.0.1.</summary>
+    public int TablePort => _ports.Table;
 
     public Uri QueueEndpoint => Endpoint(QueuePort);
 
@@ -99,7 +101,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             {
                 await process.WaitForPortAsync(queuePort, StartTimeout, cancellationToken).ConfigureAwait(false);
                 await process.WaitForPortAsync(tablePort, StartTimeout, cancellationToken).ConfigureAwait(false);
-                return new AzuriteServer(process, ownedFolder, queuePort, tablePort);
+                return new AzuriteServer(process, ownedFolder, (queuePort, tablePort));
             }
             catch (LocalPartException) when (attempt < BindAttempts && process.HasExited && process.Output.Contains("EADDRINUSE", StringComparison.Ordinal))
             {

@@ -4,28 +4,14 @@ using ImapAutomation.LocalParts.Processes;
 namespace ImapAutomation.LocalParts.Imap;
 
 /// <summary>How a <see cref="DovecotProcess"/> listens and what it presents.</summary>
-public sealed class DovecotSettings
-{
-    /// <summary>Dovecot's own folder: its configuration, base (sockets), state and mail folders go here.</summary>
-    public required string Folder { get; init; }
-
-    /// <summary>The plain IMAP (STARTTLS) listener, also how a start is told apart from a hang.</summary>
-    public required int ImapPort { get; init; }
-
-    /// <summary>The IMAPS listener; 0 switches it off, so the TLS port refuses connections.</summary>
-    public required int ImapsPort { get; init; }
-
-    /// <summary>The server certificate (PEM) Dovecot presents.</summary>
-    public required string CertificatePath { get; init; }
-
-    /// <summary>Its private key (PEM).</summary>
-    public required string KeyPath { get; init; }
-
-    /// <summary>The only user the static passdb knows.</summary>
-    public required string User { get; init; }
-
-    public required string Password { get; init; }
-}
+/// <param name="Folder">Dovecot's own folder: its configuration, base (sockets), state and mail folders go here.</param>
+/// <param name="ImapPort">The plain IMAP (STARTTLS) listener, also how a start is told apart from a hang.</param>
+/// <param name="ImapsPort">The IMAPS listener; 0 switches it off, so the TLS port refuses connections.</param>
+/// <param name="CertificatePath">The server certificate (PEM) Dovecot presents.</param>
+/// <param name="KeyPath">Its private key (PEM).</param>
+/// <param name="User">The only user the static passdb knows.</param>
+/// <param name="Password">That user's password.</param>
+public sealed record DovecotSettings(string Folder, int ImapPort, int ImapsPort, string CertificatePath, string KeyPath, string User, string Password);
 
 /// <summary>
 /// A private Dovecot 2.3 (<c>dovecot -F -c FILE</c>) on loopback ports with its own configuration and folders: the one

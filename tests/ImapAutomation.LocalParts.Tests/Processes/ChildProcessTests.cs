@@ -8,26 +8,20 @@ public sealed class ChildProcessTests
     [Fact]
     public async Task WaitForPortAsync_ProcessExitsFirst_SaysExitCodePortAndOutput()
     {
-        await using var child = ChildProcess.Start("Broken part", "sh", ["-c", "echo 'listen failed: no such thing' >&2; exit 3"]);
-        var port = LoopbackPorts.Next();
+        var (message, port, _) = await WaitFailureAsync("Broken part", "echo 'listen failed: no such thing' >&2; exit 3", TimeSpan.FromSeconds(30));
 
-        var error = await Assert.ThrowsAsync<LocalPartException>(() => child.WaitForPortAsync(port, TimeSpan.FromSeconds(30), CancellationToken.None));
-
-        Assert.StartsWith($"Broken part exited with code 3 before listening on 127.0.0.1:{port}.", error.Message, StringComparison.Ordinal);
-        Assert.Contains("listen failed: no such thing", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Broken part exited with code 3 before listening on 127.0.0.1:{port}.", message, StringComparison.Ordinal);
+        Assert.Contains("listen failed: no such thing", message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task WaitForPortAsync_NothingListensInTime_SaysPortTimeoutAndOutput()
     {
-        await using var child = ChildProcess.Start("Slow part", "sh", ["-c", "echo warming up; exec sleep 60"]);
-        var port = LoopbackPorts.Next();
+        var (message, port, exited) = await WaitFailureAsync("Slow part", "echo warming up; exec sleep 60", TimeSpan.FromSeconds(2));
 
-        var error = await Assert.ThrowsAsync<LocalPartException>(() => child.WaitForPortAsync(port, TimeSpan.FromSeconds(2), CancellationToken.None));
-
-        Assert.StartsWith($"Slow part did not listen on 127.0.0.1:{port} within 2 s.", error.Message, StringComparison.Ordinal);
-        Assert.Contains("warming up", error.Message, StringComparison.Ordinal);
-        Assert.False(child.HasExited);
+        Assert.StartsWith($"Slow part did not listen on 127.0.0.1:{port} within 2 s.", message, StringComparison.Ordinal);
+        Assert.Contains("warming up", message, StringComparison.Ordinal);
+        Assert.False(exited);
     }
 
     [Fact]
@@ -100,5 +94,14 @@ public sealed class ChildProcessTests
 
         Assert.InRange(child.Output.Length, 1, 33 * 1024);
         Assert.DoesNotContain("line 0 of", child.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs a shell script as a part and waits for a port nothing will open; returns the failure.</summary>
+    private static async Task<(string Message, int Port, bool Exited)> WaitFailureAsync(string name, string script, TimeSpan timeout)
+    {
+        await using var child = ChildProcess.Start(name, "sh", ["-c", script]);
+        var port = LoopbackPorts.Next();
+        var error = await Assert.ThrowsAsync<LocalPartException>(() => child.WaitForPortAsync(port, timeout, CancellationToken.None));
+        return (error.Message, port, child.HasExited);
     }
 }

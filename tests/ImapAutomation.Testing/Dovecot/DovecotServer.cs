@@ -123,16 +123,7 @@ public sealed class DovecotServer : IAsyncDisposable
     {
         Certificate = _ca.Issue(kind);
         _dovecot = await DovecotProcess.StartAsync(
-            new DovecotSettings
-            {
-                Folder = _folder,
-                ImapPort = ImapPort,
-                ImapsPort = withImaps ? ImapsPort : 0,
-                CertificatePath = Certificate.CertificatePath,
-                KeyPath = Certificate.KeyPath,
-                User = TestUser,
-                Password = TestPassword,
-            },
+            new DovecotSettings(_folder, ImapPort, withImaps ? ImapsPort : 0, Certificate.CertificatePath, Certificate.KeyPath, TestUser, TestPassword),
             CancellationToken.None).ConfigureAwait(false);
     }
 
