@@ -1,3 +1,4 @@
+using ImapAutomation.LocalParts.Azurite;
 using Xunit;
 
 namespace ImapAutomation.Testing;
@@ -8,62 +9,31 @@ namespace ImapAutomation.Testing;
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
-    public const string AccountName = "devstoreaccount1";
-    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    public const string AccountName = AzuriteServer.AccountName;
+    public const string AccountKey = AzuriteServer.AccountKey;
 
-    private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), "imapauto-azurite-" + Guid.NewGuid().ToString("N"));
-    private ExternalProcess? _process;
+    private AzuriteServer? _server;
 
-    public int QueuePort { get; private set; }
+    private AzuriteServer Server => _server ?? throw new InvalidOperationException("The fixture has not started.");
 
-    public int TablePort { get; private set; }
+    public int QueuePort => Server.QueuePort;
 
-    public Uri QueueEndpoint => new($"http://127.0.0.1:{QueuePort}/{AccountName}");
+    public int TablePort => Server.TablePort;
 
-    public Uri TableEndpoint => new($"http://127.0.0.1:{TablePort}/{AccountName}");
+    public Uri QueueEndpoint => Server.QueueEndpoint;
 
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
-        $"QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint};";
+    public Uri TableEndpoint => Server.TableEndpoint;
 
-    public async Task InitializeAsync()
-    {
-        var entry = Path.Combine(RepoPaths.NodeModules, "azurite", "dist", "src", "azurite.js");
-        if (!File.Exists(entry))
-        {
-            throw new InvalidOperationException($"Azurite is not installed at {entry}. Run scripts/bootstrap.sh first.");
-        }
+    public string ConnectionString => Server.ConnectionString;
 
-        Directory.CreateDirectory(_dataFolder);
-        QueuePort = FreePort.Next();
-        TablePort = FreePort.Next();
-        _process = ExternalProcess.Start("node",
-        [
-            entry, "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--loose",
-            "--location", _dataFolder,
-            "--blobHost", "127.0.0.1", "--blobPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ]);
-        var timeout = TimeSpan.FromSeconds(60);
-        await FreePort.WaitUntilListeningAsync(QueuePort, timeout, () => _process.Output).ConfigureAwait(false);
-        await FreePort.WaitUntilListeningAsync(TablePort, timeout, () => _process.Output).ConfigureAwait(false);
-    }
+    public async Task InitializeAsync() =>
+        _server = await AzuriteServer.StartAsync(AzuriteServer.EntryUnder(RepoPaths.Root), dataFolder: null, CancellationToken.None).ConfigureAwait(false);
 
     public async Task DisposeAsync()
     {
-        if (_process is not null)
+        if (_server is not null)
         {
-            await _process.DisposeAsync().ConfigureAwait(false);
-        }
-
-        try
-        {
-            Directory.Delete(_dataFolder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temp folder left behind is harmless.
+            await _server.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

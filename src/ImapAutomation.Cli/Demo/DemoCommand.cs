@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using ImapAutomation.LocalParts.Processes;
 
 namespace ImapAutomation.Cli.Demo;
 
@@ -63,7 +64,7 @@ internal static class DemoCommand
 
             return summary.Succeeded ? CliApp.Ok : ScenarioFailed;
         }
-        catch (DemoException ex)
+        catch (Exception ex) when (ex is DemoException or LocalPartException)
         {
             await context.Stderr.WriteLineAsync("demo: " + ex.Message).ConfigureAwait(false);
             return PartFailed;

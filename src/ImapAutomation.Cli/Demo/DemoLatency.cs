@@ -5,6 +5,8 @@ using System.Security.Cryptography;
 using System.Text;
 using ImapAutomation.Core.Catalog;
 using ImapAutomation.Core.Contracts;
+using ImapAutomation.LocalParts.Azurite;
+using ImapAutomation.LocalParts.Processes;
 
 namespace ImapAutomation.Cli.Demo;
 
@@ -53,7 +55,7 @@ internal static class DemoLatency
 
             return CliApp.Ok;
         }
-        catch (DemoException ex)
+        catch (Exception ex) when (ex is DemoException or LocalPartException)
         {
             await context.Stderr.WriteLineAsync("demo latency: " + ex.Message).ConfigureAwait(false);
             return DemoCommand.PartFailed;
@@ -72,7 +74,7 @@ internal static class DemoLatency
                 // Each run is its own server with the same cause: the fleet breaker would rightly stop them all after 3.
                 .Append(new("Policy:FleetBreakerServers", "1000"));
             await using var sink = TeamsSink.Start(data);
-            await using var storage = await LocalStorage.StartAsync(paths, data, cancellationToken).ConfigureAwait(false);
+            await using var storage = await AzuriteServer.StartAsync(paths.Azurite, Path.Combine(data, "azurite"), cancellationToken).ConfigureAwait(false);
             var key = RandomNumberGenerator.GetBytes(32);
             await using var cloud = await LocalCloud.StartAsync(storage.ConnectionString, "bench", key, sink.Url, cancellationToken, settings).ConfigureAwait(false);
             if (!cloud.PostsCards)

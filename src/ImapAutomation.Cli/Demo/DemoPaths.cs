@@ -1,3 +1,5 @@
+using ImapAutomation.LocalParts.Azurite;
+
 namespace ImapAutomation.Cli.Demo;
 
 /// <summary>Where the repository's parts are: the lab module, the runbooks and the node tools the bootstrap installed.</summary>
@@ -7,7 +9,7 @@ internal sealed class DemoPaths(string root)
 
     public string NodeTools => Path.Combine(Root, "tools", "node");
 
-    public string Azurite => Path.Combine(NodeTools, "node_modules", "azurite", "dist", "src", "azurite.js");
+    public string Azurite => AzuriteServer.EntryUnder(Root);
 
     public string CardRenderer => Path.Combine(NodeTools, "render-card.mjs");
 

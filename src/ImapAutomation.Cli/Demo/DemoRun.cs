@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using ImapAutomation.Core.Catalog;
 using ImapAutomation.Core.Incidents;
 using ImapAutomation.Core.Probe;
+using ImapAutomation.LocalParts.Azurite;
 
 namespace ImapAutomation.Cli.Demo;
 
@@ -52,7 +53,7 @@ internal sealed partial class DemoRun
             sink.CardPosted += card => Say($"card {card.Number} posted to Teams: {card.Headline}");
             await using var endpoint = ImapEndpoint.Create(dataFolder);
             await endpoint.UseAsync(scenario.CertificateBoundAtStart, cancellationToken).ConfigureAwait(false);
-            await using var storage = await LocalStorage.StartAsync(paths, dataFolder, cancellationToken).ConfigureAwait(false);
+            await using var storage = await AzuriteServer.StartAsync(paths.Azurite, Path.Combine(dataFolder, "azurite"), cancellationToken).ConfigureAwait(false);
             Say($"Azurite (pid {storage.ProcessId}), Teams sink {sink.Url.GetLeftPart(UriPartial.Authority)}, ex01 IMAPS on 127.0.0.1:{endpoint.Port}"
                 + (endpoint.DovecotProcessId is { } pid ? $" (Dovecot pid {pid})" : " (no certificate bound: BYE Connection is closed. 14)"));
             var before = await ProbeAsync(endpoint, cancellationToken).ConfigureAwait(false);

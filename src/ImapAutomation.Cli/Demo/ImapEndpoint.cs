@@ -1,9 +1,8 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
+using ImapAutomation.LocalParts.Imap;
+using ImapAutomation.LocalParts.Processes;
 
 namespace ImapAutomation.Cli.Demo;
 
@@ -15,12 +14,10 @@ namespace ImapAutomation.Cli.Demo;
 /// </summary>
 internal sealed class ImapEndpoint : IAsyncDisposable
 {
-    public const string Bye = "* BYE Connection is closed. 14";
-
     private readonly string _folder;
     private readonly SemaphoreSlim _switch = new(1, 1);
-    private ChildProcess? _dovecot;
-    private ByeListener? _bye;
+    private DovecotProcess? _dovecot;
+    private ExchangeWithoutCertificateEndpoint? _bye;
 
     private ImapEndpoint(string folder)
     {
@@ -43,17 +40,11 @@ internal sealed class ImapEndpoint : IAsyncDisposable
 
     public bool CertificateBound { get; private set; }
 
-    public int? DovecotProcessId => _dovecot?.Id;
+    public int? DovecotProcessId => _dovecot?.ProcessId;
 
     public static ImapEndpoint Create(string dataFolder)
     {
         var folder = Directory.CreateDirectory(Path.Combine(dataFolder, "imaps")).FullName;
-        if (!OperatingSystem.IsWindows())
-        {
-            // Dovecot's unprivileged login processes must reach the sockets under its base_dir.
-            File.SetUnixFileMode(folder, (UnixFileMode)Convert.ToInt32("755", 8));
-        }
-
         var endpoint = new ImapEndpoint(folder);
         endpoint.WriteCertificates();
         return endpoint;
@@ -77,7 +68,7 @@ internal sealed class ImapEndpoint : IAsyncDisposable
             }
             else
             {
-                _bye = ByeListener.Start(Port);
+                _bye = ExchangeWithoutCertificateEndpoint.Start(Port);
             }
 
             CertificateBound = certificateBound;
@@ -94,20 +85,12 @@ internal sealed class ImapEndpoint : IAsyncDisposable
         _switch.Dispose();
     }
 
-    private async Task StartDovecotAsync(CancellationToken cancellationToken)
-    {
-        const string dovecot = "/usr/sbin/dovecot";
-        if (!OperatingSystem.IsWindows() && !File.Exists(dovecot))
-        {
-            throw new DemoException("Dovecot is not installed (/usr/sbin/dovecot). Run scripts/bootstrap.sh first.");
-        }
-
-        var config = Path.Combine(_folder, "dovecot.conf");
-        await File.WriteAllTextAsync(config, DovecotConfig(), cancellationToken).ConfigureAwait(false);
-        _dovecot = ChildProcess.Start("Dovecot", "dovecot", ["-F", "-c", config]);
-        await _dovecot.WaitForPortAsync(ImapPort, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
-        await _dovecot.WaitForPortAsync(Port, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
-    }
+    private async Task StartDovecotAsync(CancellationToken cancellationToken) =>
+        _dovecot = await DovecotProcess.StartAsync(
+            new DovecotSettings(
+                _folder, ImapPort, Port, Path.Combine(_folder, "server.crt.pem"), Path.Combine(_folder, "server.key.pem"),
+                User: "voicemail", Password: "demo-only-" + Guid.NewGuid().ToString("N")),
+            cancellationToken).ConfigureAwait(false);
 
     private async Task StopAsync()
     {
@@ -122,47 +105,6 @@ internal sealed class ImapEndpoint : IAsyncDisposable
             await _bye.DisposeAsync().ConfigureAwait(false);
             _bye = null;
         }
-    }
-
-    private string DovecotConfig()
-    {
-        string Dir(string name) => Directory.CreateDirectory(Path.Combine(_folder, name)).FullName;
-        return string.Create(CultureInfo.InvariantCulture, $$"""
-            # Written by imapauto demo: the IMAPS endpoint of the lab's server once a certificate is bound.
-            base_dir = {{Dir("run")}}
-            state_dir = {{Dir("state")}}
-            protocols = imap
-            listen = 127.0.0.1
-            ssl = yes
-            ssl_cert = <{{Path.Combine(_folder, "server.crt.pem")}}
-            ssl_key = <{{Path.Combine(_folder, "server.key.pem")}}
-            default_login_user = dovenull
-            default_internal_user = dovecot
-            log_path = /dev/stderr
-            auth_mechanisms = plain
-            disable_plaintext_auth = yes
-            mail_location = maildir:{{Dir("mail")}}/%u
-            passdb {
-              driver = static
-              args = user=voicemail password=demo-only-{{Guid.NewGuid():N}}
-            }
-            userdb {
-              driver = static
-              args = uid=dovecot gid=dovecot home={{Dir("mail")}}/%u
-            }
-            service imap-login {
-              inet_listener imap {
-                address = 127.0.0.1
-                port = {{ImapPort}}
-              }
-              inet_listener imaps {
-                address = 127.0.0.1
-                port = {{Port}}
-                ssl = yes
-              }
-            }
-
-            """);
     }
 
     /// <summary>A throw-away CA and one server certificate for localhost (and the lab's FQDN), written as PEM.</summary>
@@ -191,73 +133,5 @@ internal sealed class ImapEndpoint : IAsyncDisposable
         File.WriteAllText(CaCertificatePath, ca.ExportCertificatePem());
         File.WriteAllText(Path.Combine(_folder, "server.crt.pem"), certificate.ExportCertificatePem());
         File.WriteAllText(Path.Combine(_folder, "server.key.pem"), key.ExportPkcs8PrivateKeyPem());
-    }
-
-    /// <summary>Exchange's IMAP4 SSL port with no certificate bound: TCP is accepted and answered in plain text.</summary>
-    private sealed class ByeListener : IAsyncDisposable
-    {
-        private readonly TcpListener _listener;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-
-        private ByeListener(int port)
-        {
-            _listener = new TcpListener(IPAddress.Loopback, port);
-            _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            _listener.Start();
-            _loop = AcceptAsync();
-        }
-
-        public static ByeListener Start(int port) => new(port);
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync().ConfigureAwait(false);
-            _listener.Stop();
-            await _loop.ConfigureAwait(false);
-            _listener.Dispose();
-            _stop.Dispose();
-        }
-
-        private async Task AcceptAsync()
-        {
-            while (true)
-            {
-                Socket client;
-                try
-                {
-                    client = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-                {
-                    return;
-                }
-
-                _ = AnswerAsync(client);
-            }
-        }
-
-        private async Task AnswerAsync(Socket client)
-        {
-            using (client)
-            {
-                try
-                {
-                    await client.SendAsync(Encoding.ASCII.GetBytes(Bye + "\r\n"), SocketFlags.None, _stop.Token).ConfigureAwait(false);
-                    client.Shutdown(SocketShutdown.Send);
-                    // Drain the ClientHello before closing so the close is a FIN: a reset could drop the BYE unread.
-                    using var drain = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                    drain.CancelAfter(TimeSpan.FromSeconds(2));
-                    var buffer = new byte[4096];
-                    while (await client.ReceiveAsync(buffer, SocketFlags.None, drain.Token).ConfigureAwait(false) > 0)
-                    {
-                    }
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-                {
-                    // The client left first.
-                }
-            }
-        }
     }
 }

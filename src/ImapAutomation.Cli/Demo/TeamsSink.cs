@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ImapAutomation.LocalParts.Http;
 
 namespace ImapAutomation.Cli.Demo;
 
@@ -34,21 +35,18 @@ internal sealed class TeamsSink : IAsyncDisposable
     private const int MaxBodyBytes = 64 * 1024;
     private const string AdaptiveCardType = "application/vnd.microsoft.card.adaptive";
 
-    private readonly HttpListener _listener = new();
+    private readonly LoopbackHttpListener _listener;
     private readonly string _folder;
     private readonly string _secretPath;
     private readonly List<PostedCard> _cards = [];
     private readonly List<string> _refusals = [];
-    private readonly Task _loop;
 
-    private TeamsSink(string folder, int port)
+    private TeamsSink(string folder)
     {
         _folder = folder;
         _secretPath = "/workflows/" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        Url = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}{_secretPath}"));
-        _listener.Prefixes.Add(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
-        _listener.Start();
-        _loop = ServeAsync();
+        _listener = LoopbackHttpListener.Start(AnswerAsync);
+        Url = new Uri(_listener.BaseUrl, _secretPath);
     }
 
     /// <summary>The webhook URL to configure as <c>Teams:WebhookUrl</c>.</summary>
@@ -79,73 +77,25 @@ internal sealed class TeamsSink : IAsyncDisposable
         }
     }
 
-    public static TeamsSink Start(string dataFolder)
+    public static TeamsSink Start(string dataFolder) =>
+        new(Directory.CreateDirectory(Path.Combine(dataFolder, "cards")).FullName);
+
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
+
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        var folder = Directory.CreateDirectory(Path.Combine(dataFolder, "cards")).FullName;
-        for (var attempt = 0; ; attempt++)
+        var (status, reason) = await AcceptAsync(context.Request).ConfigureAwait(false);
+        context.Response.StatusCode = status;
+        if (reason is not null)
         {
-            try
+            lock (_cards)
             {
-                return new TeamsSink(folder, LoopbackPorts.Next());
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                // The free port was taken between the probe and the bind; take another.
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        finally
-        {
-            _listener.Close();
-        }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
+                _refusals.Add(reason);
             }
 
-            try
-            {
-                var (status, reason) = await AcceptAsync(context.Request).ConfigureAwait(false);
-                context.Response.StatusCode = status;
-                if (reason is not null)
-                {
-                    lock (_cards)
-                    {
-                        _refusals.Add(reason);
-                    }
-
-                    var bytes = System.Text.Encoding.UTF8.GetBytes(reason);
-                    context.Response.ContentType = "text/plain; charset=utf-8";
-                    await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
-                }
-            }
-            catch (Exception ex) when (ex is HttpListenerException or IOException)
-            {
-                // The client went away.
-            }
-            finally
-            {
-                context.Response.Close();
-            }
+            var bytes = System.Text.Encoding.UTF8.GetBytes(reason);
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
         }
     }
 

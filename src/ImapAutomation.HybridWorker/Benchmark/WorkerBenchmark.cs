@@ -7,6 +7,7 @@ using ImapAutomation.HybridWorker.Concurrency;
 using ImapAutomation.HybridWorker.Dispatch;
 using ImapAutomation.HybridWorker.Ledger;
 using ImapAutomation.HybridWorker.PowerShell;
+using ImapAutomation.LocalParts.Azurite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -128,14 +129,14 @@ internal static class WorkerBenchmark
             return await QueueBenchmark.RunAsync(connection, runner, folder, requests, servers, sleep, CancellationToken.None).ConfigureAwait(false);
         }
 
-        if (LocalAzurite.FindEntry() is not { } entry)
+        if (AzuriteServer.FindEntry() is not { } entry)
         {
             await Console.Error.WriteLineAsync(
                 "benchmark: Azurite is not installed under tools/node (run scripts/bootstrap.sh), pass --queue-connection, or --no-queues.").ConfigureAwait(false);
             return null;
         }
 
-        await using var azurite = await LocalAzurite.StartAsync(entry, CancellationToken.None).ConfigureAwait(false);
+        await using var azurite = await AzuriteServer.StartAsync(entry, dataFolder: null, CancellationToken.None).ConfigureAwait(false);
         return await QueueBenchmark.RunAsync(azurite.ConnectionString, runner, folder, requests, servers, sleep, CancellationToken.None).ConfigureAwait(false);
     }
 

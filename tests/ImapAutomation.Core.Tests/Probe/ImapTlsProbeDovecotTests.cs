@@ -1,4 +1,5 @@
 using ImapAutomation.Core.Probe;
+using ImapAutomation.LocalParts.Imap;
 using ImapAutomation.Testing.Dovecot;
 using Microsoft.Extensions.Time.Testing;
 

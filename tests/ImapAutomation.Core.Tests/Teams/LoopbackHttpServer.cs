@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using ImapAutomation.Testing;
+using ImapAutomation.LocalParts.Http;
 
 namespace ImapAutomation.Core.Tests.Teams;
 
@@ -15,81 +15,46 @@ internal sealed record ScriptedResponse(int Status, string Body = "", IReadOnlyD
 /// <summary>A real HTTP server on a free loopback port that records requests and answers from a script.</summary>
 internal sealed class LoopbackHttpServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly Func<RecordedRequest, int, ScriptedResponse> _respond;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly Task _loop;
+    private readonly LoopbackHttpListener _listener;
     private int _count;
 
     public LoopbackHttpServer(Func<RecordedRequest, int, ScriptedResponse> respond)
     {
         _respond = respond;
-        var port = FreePort.Next();
-        BaseUrl = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(BaseUrl.AbsoluteUri);
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
+        _listener = LoopbackHttpListener.Start(AnswerAsync);
     }
 
-    public Uri BaseUrl { get; }
+    public Uri BaseUrl => _listener.BaseUrl;
 
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
+
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        _listener.Stop();
-        _listener.Close();
-        try
+        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync().ConfigureAwait(false);
+        var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
+            .ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
+        var request = new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, headers, body, _clock.Elapsed);
+        _requests.Enqueue(request);
+        var reply = _respond(request, Interlocked.Increment(ref _count));
+        context.Response.StatusCode = reply.Status;
+        foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>())
         {
-            await _loop.ConfigureAwait(false);
+            context.Response.Headers[name] = value;
         }
-        catch (HttpListenerException)
+
+        var bytes = Encoding.UTF8.GetBytes(reply.Body);
+        if (bytes.Length > 0)
         {
-            // Stopped while waiting for a request.
+            context.Response.ContentType = "application/json";
         }
-        catch (ObjectDisposedException)
-        {
-            // Same.
-        }
-    }
 
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync().ConfigureAwait(false);
-            var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
-                .ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
-            var request = new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, headers, body, _clock.Elapsed);
-            _requests.Enqueue(request);
-            var reply = _respond(request, Interlocked.Increment(ref _count));
-            context.Response.StatusCode = reply.Status;
-            foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>())
-            {
-                context.Response.Headers[name] = value;
-            }
-
-            var bytes = Encoding.UTF8.GetBytes(reply.Body);
-            if (bytes.Length > 0)
-            {
-                context.Response.ContentType = "application/json";
-            }
-
-            context.Response.ContentLength64 = bytes.Length;
-            await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
-            context.Response.Close();
-        }
+        context.Response.ContentLength64 = bytes.Length;
+        await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,6 @@
 using ImapAutomation.Core.Catalog;
 using ImapAutomation.Core.Contracts;
+using ImapAutomation.LocalParts.Processes;
 using ImapAutomation.Testing;
 
 namespace ImapAutomation.HybridWorker.Tests.Queue;
@@ -53,7 +54,8 @@ public sealed class WorkerCrashTests(AzuriteFixture azurite) : IClassFixture<Azu
         }
     }
 
-    private static ExternalProcess StartWorkerProcess(WorkerHarness worker, string marker) => ExternalProcess.Start(
+    private static ChildProcess StartWorkerProcess(WorkerHarness worker, string marker) => ChildProcess.Start(
+        "Hybrid worker",
         "dotnet",
         [Path.Combine(WorkerFolder, "ImapAutomation.HybridWorker.dll"), .. worker.Settings.Select(s => $"--{s.Key}={s.Value}")],
         WorkerFolder,

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Runtime.InteropServices;
+using ImapAutomation.LocalParts.Imap;
 
 namespace ImapAutomation.Testing.Dovecot;
 
@@ -31,7 +30,7 @@ public sealed class DovecotServer : IAsyncDisposable
 
     private readonly string _folder;
     private readonly TestCertificateAuthority _ca;
-    private ExternalProcess? _dovecot;
+    private DovecotProcess? _dovecot;
     private ExchangeWithoutCertificateEndpoint? _fake;
 
     private DovecotServer(string folder)
@@ -61,12 +60,6 @@ public sealed class DovecotServer : IAsyncDisposable
         ImapEndpointMode mode = ImapEndpointMode.Dovecot, TestCertificateKind certificate = TestCertificateKind.Valid)
     {
         var folder = Directory.CreateTempSubdirectory("imapauto-dovecot-").FullName;
-        if (!OperatingSystem.IsWindows())
-        {
-            // Dovecot's unprivileged login processes must reach the sockets under base_dir.
-            File.SetUnixFileMode(folder, (UnixFileMode)Convert.ToInt32("755", 8));
-        }
-
         var server = new DovecotServer(folder);
         try
         {
@@ -128,68 +121,10 @@ public sealed class DovecotServer : IAsyncDisposable
 
     private async Task StartDovecotAsync(TestCertificateKind kind, bool withImaps)
     {
-        if (!File.Exists("/usr/sbin/dovecot") && RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
-        {
-            throw new InvalidOperationException("Dovecot is not installed (/usr/sbin/dovecot). Run scripts/bootstrap.sh first.");
-        }
-
         Certificate = _ca.Issue(kind);
-        var configPath = Path.Combine(_folder, "dovecot.conf");
-        await File.WriteAllTextAsync(configPath, BuildConfig(Certificate, withImaps)).ConfigureAwait(false);
-        _dovecot = ExternalProcess.Start("dovecot", ["-F", "-c", configPath]);
-        var timeout = TimeSpan.FromSeconds(30);
-        await FreePort.WaitUntilListeningAsync(ImapPort, timeout, () => _dovecot.Output).ConfigureAwait(false);
-        if (withImaps)
-        {
-            await FreePort.WaitUntilListeningAsync(ImapsPort, timeout, () => _dovecot.Output).ConfigureAwait(false);
-        }
-    }
-
-    private string BuildConfig(IssuedCertificate certificate, bool withImaps)
-    {
-        var baseDir = Path.Combine(_folder, "run");
-        var stateDir = Path.Combine(_folder, "state");
-        var mailDir = Path.Combine(_folder, "mail");
-        Directory.CreateDirectory(baseDir);
-        Directory.CreateDirectory(stateDir);
-        Directory.CreateDirectory(mailDir);
-        var imapsPort = withImaps ? ImapsPort : 0;
-        return string.Create(CultureInfo.InvariantCulture, $$"""
-            # Written by ImapAutomation.Testing.Dovecot.DovecotServer; private to one test run.
-            base_dir = {{baseDir}}
-            state_dir = {{stateDir}}
-            protocols = imap
-            listen = 127.0.0.1
-            ssl = yes
-            ssl_cert = <{{certificate.CertificatePath}}
-            ssl_key = <{{certificate.KeyPath}}
-            default_login_user = dovenull
-            default_internal_user = dovecot
-            log_path = /dev/stderr
-            auth_mechanisms = plain
-            disable_plaintext_auth = yes
-            mail_location = maildir:{{mailDir}}/%u
-            passdb {
-              driver = static
-              args = user={{TestUser}} password={{TestPassword}}
-            }
-            userdb {
-              driver = static
-              args = uid=dovecot gid=dovecot home={{mailDir}}/%u
-            }
-            service imap-login {
-              inet_listener imap {
-                address = 127.0.0.1
-                port = {{ImapPort}}
-              }
-              inet_listener imaps {
-                address = 127.0.0.1
-                port = {{imapsPort}}
-                ssl = yes
-              }
-            }
-
-            """);
+        _dovecot = await DovecotProcess.StartAsync(
+            new DovecotSettings(_folder, ImapPort, withImaps ? ImapsPort : 0, Certificate.CertificatePath, Certificate.KeyPath, TestUser, TestPassword),
+            CancellationToken.None).ConfigureAwait(false);
     }
 
     private async Task StopAsync()

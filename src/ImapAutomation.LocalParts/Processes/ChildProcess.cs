@@ -1,17 +1,20 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace ImapAutomation.Cli.Demo;
+namespace ImapAutomation.LocalParts.Processes;
 
 /// <summary>
-/// A process the demo started (Azurite, Dovecot): the tail of its output for error messages, and the whole process
-/// tree killed on dispose, so neither a failure nor Ctrl+C leaves anything running.
+/// A process started for a local run (Azurite, Dovecot, a worker): the tail of its output for error messages, a wait
+/// for its TCP port with a deadline, and the whole process tree killed on dispose, so neither a failure nor Ctrl+C
+/// leaves anything running.
 /// </summary>
-internal sealed class ChildProcess : IAsyncDisposable
+public sealed class ChildProcess : IAsyncDisposable
 {
-    private const int KeptChars = 16 * 1024;
+    // Enough for a stack trace; a chatty server must not grow the caller's memory without bound.
+    private const int KeptChars = 32 * 1024;
     private readonly Process _process;
     private readonly StringBuilder _tail = new();
 
@@ -21,13 +24,15 @@ internal sealed class ChildProcess : IAsyncDisposable
         Name = name;
     }
 
+    /// <summary>What the process is, for messages (e.g. "Azurite").</summary>
     public string Name { get; }
 
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
 
-    public string Tail
+    /// <summary>The last lines the process wrote to stdout and stderr.</summary>
+    public string Output
     {
         get
         {
@@ -38,12 +43,27 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments)
+    /// <summary>Starts <paramref name="fileName"/> with each argument passed as is (never spliced into a command line).</summary>
+    /// <exception cref="LocalPartException">The program could not be started (not installed, not executable).</exception>
+    public static ChildProcess Start(
+        string name, string fileName, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        ArgumentNullException.ThrowIfNull(arguments);
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[variable] = value;
         }
 
         var process = new Process { StartInfo = info };
@@ -54,10 +74,10 @@ internal sealed class ChildProcess : IAsyncDisposable
         {
             process.Start();
         }
-        catch (System.ComponentModel.Win32Exception ex)
+        catch (Win32Exception ex)
         {
             process.Dispose();
-            throw new DemoException($"{name}: could not start {fileName} ({ex.Message}). Run scripts/bootstrap.sh first.");
+            throw new LocalPartException($"{name}: could not start {fileName} ({ex.Message}). Run scripts/bootstrap.sh first.", ex);
         }
 
         process.BeginOutputReadLine();
@@ -66,6 +86,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until something accepts TCP on the loopback port, failing early (with the output) if the process died.</summary>
+    /// <exception cref="LocalPartException">The process exited first, or nothing listened within <paramref name="timeout"/>.</exception>
     public async Task WaitForPortAsync(int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -74,7 +95,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new DemoException($"{Name} exited with code {_process.ExitCode} before listening on 127.0.0.1:{port}. Its output:\n{Tail}");
+                throw new LocalPartException($"{Name} exited with code {_process.ExitCode} before listening on 127.0.0.1:{port}. Its output:\n{Output}");
             }
 
             try
@@ -85,10 +106,11 @@ internal sealed class ChildProcess : IAsyncDisposable
             }
             catch (SocketException)
             {
+                // Not listening yet.
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new DemoException($"{Name} did not listen on 127.0.0.1:{port} within {timeout.TotalSeconds:0} s. Its output:\n{Tail}");
+                throw NotListening(port, timeout);
             }
 
             try
@@ -97,7 +119,7 @@ internal sealed class ChildProcess : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new DemoException($"{Name} did not listen on 127.0.0.1:{port} within {timeout.TotalSeconds:0} s. Its output:\n{Tail}");
+                throw NotListening(port, timeout);
             }
         }
     }
@@ -113,7 +135,7 @@ internal sealed class ChildProcess : IAsyncDisposable
                 await _process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or Win32Exception)
         {
             // Already gone, or not stoppable: nothing more this process can do about it.
         }
@@ -122,6 +144,9 @@ internal sealed class ChildProcess : IAsyncDisposable
             _process.Dispose();
         }
     }
+
+    private LocalPartException NotListening(int port, TimeSpan timeout) =>
+        new($"{Name} did not listen on 127.0.0.1:{port} within {timeout.TotalSeconds:0} s. Its output:\n{Output}");
 
     private void Keep(string? line)
     {
@@ -138,19 +163,5 @@ internal sealed class ChildProcess : IAsyncDisposable
                 _tail.Remove(0, _tail.Length - KeptChars);
             }
         }
-    }
-}
-
-/// <summary>A demo part could not start or the run cannot go on; the message says which part and why.</summary>
-internal sealed class DemoException(string message) : Exception(message);
-
-/// <summary>Free loopback ports for the demo's parts.</summary>
-internal static class LoopbackPorts
-{
-    public static int Next()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

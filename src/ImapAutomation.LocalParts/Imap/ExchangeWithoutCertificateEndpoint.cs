@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace ImapAutomation.Testing.Dovecot;
+namespace ImapAutomation.LocalParts.Imap;
 
 /// <summary>
 /// Exchange's IMAP4 service on its SSL port when no certificate is bound (event 1102): it accepts TCP and answers
