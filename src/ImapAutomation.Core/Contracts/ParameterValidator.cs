@@ -6,17 +6,25 @@ using System.Text.RegularExpressions;
 namespace ImapAutomation.Core.Contracts;
 
 /// <summary>Checks a request's target and parameters against the catalog; every problem is named, none is fixed up.</summary>
-public static partial class ParameterValidator
+public static class ParameterValidator
 {
     public const int MaxParameters = 16;
 
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+    // Linear-time matching: hostile input cannot make a pattern backtrack, so no match timeout is needed, and none can
+    // fire spuriously when a busy machine deschedules the thread mid-match (a timeout is measured in wall-clock time).
+    private const RegexOptions Linear = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
-    public static bool IsHostName(string? value) => value is { Length: > 0 and <= 253 } && HostNameRegex().IsMatch(value);
+    // Lengths are checked before matching (253 for host names), so the patterns need no lookahead.
+    private static readonly Regex HostName = new(@"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\z", Linear);
+    private static readonly Regex Principal = new(@"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+\z", Linear);
+    private static readonly Regex Thumbprint = new(@"^[0-9A-Fa-f]{40}\z", Linear);
+    private static readonly Regex ByteSize = new(@"^([0-9]{1,12}) ?(B|KB|MB|GB)\z", Linear | RegexOptions.IgnoreCase);
+
+    public static bool IsHostName(string? value) => value is { Length: > 0 and <= 253 } && HostName.IsMatch(value);
 
     /// <summary>UPN-like identity (<c>user@domain</c>) or the word <c>system</c>.</summary>
     public static bool IsPrincipal(string? value) =>
-        value is { Length: > 0 and <= 256 } && (value == "system" || PrincipalRegex().IsMatch(value));
+        value is { Length: > 0 and <= 256 } && (value == "system" || Principal.IsMatch(value));
 
     public static IReadOnlyList<string> Validate(string? runbook, string? targetServer, IReadOnlyDictionary<string, JsonElement>? parameters)
     {
@@ -85,7 +93,7 @@ public static partial class ParameterValidator
     public static bool TryParseByteSize(string? text, out long bytes)
     {
         bytes = 0;
-        var match = text is { Length: <= 24 } ? ByteSizeRegex().Match(text) : Match.Empty;
+        var match = text is { Length: <= 24 } ? ByteSize.Match(text) : Match.Empty;
         if (!match.Success || !long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {
             return false;
@@ -136,11 +144,11 @@ public static partial class ParameterValidator
         return parameter.Type switch
         {
             ParameterType.HostName => IsHostName(text) ? null : $"must be a DNS host name, got {Show(text)}",
-            ParameterType.Thumbprint => ThumbprintRegex().IsMatch(text) ? null : $"must be 40 hexadecimal digits, got {Show(text)}",
+            ParameterType.Thumbprint => Thumbprint.IsMatch(text) ? null : $"must be 40 hexadecimal digits, got {Show(text)}",
             ParameterType.ByteSize => TryParseByteSize(text, out var bytes) && bytes >= parameter.Min && bytes <= parameter.Max
                 ? null
                 : $"must be a size such as 10MB between {parameter.Min} and {parameter.Max} bytes, got {Show(text)}",
-            _ => parameter.Pattern is not null && Regex.IsMatch(text, parameter.Pattern, RegexOptions.CultureInvariant, RegexTimeout)
+            _ => parameter.Pattern is not null && Regex.IsMatch(text, parameter.Pattern, Linear)
                 ? null
                 : $"does not match {parameter.Pattern}: {Show(text)}",
         };
@@ -179,16 +187,4 @@ public static partial class ParameterValidator
 
         return builder.Append(value.Length > 40 ? $"...' ({value.Length} chars)" : "'").ToString();
     }
-
-    [GeneratedRegex(@"^(?=.{1,253}\z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\z", RegexOptions.CultureInvariant, 100)]
-    private static partial Regex HostNameRegex();
-
-    [GeneratedRegex(@"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+\z", RegexOptions.CultureInvariant, 100)]
-    private static partial Regex PrincipalRegex();
-
-    [GeneratedRegex(@"^[0-9A-Fa-f]{40}\z", RegexOptions.CultureInvariant, 100)]
-    private static partial Regex ThumbprintRegex();
-
-    [GeneratedRegex(@"^([0-9]{1,12}) ?(B|KB|MB|GB)\z", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, 100)]
-    private static partial Regex ByteSizeRegex();
 }

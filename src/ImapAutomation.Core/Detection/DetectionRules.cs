@@ -16,7 +16,7 @@ internal enum SignalKind
 }
 
 /// <summary>The classification rules of issue 3 and the remediation plan of each incident kind.</summary>
-public static partial class DetectionRules
+public static class DetectionRules
 {
     internal const string SchannelProvider = "Schannel";
 
@@ -87,7 +87,7 @@ public static partial class DetectionRules
             state = e.PositionalData.Count > 1 ? e.PositionalData[1] : null;
         }
 
-        if (alert is null && e.RenderedText is { } text && AlertText().Match(text) is { Success: true } m)
+        if (alert is null && e.RenderedText is { } text && AlertPattern.Match(text) is { Success: true } m)
         {
             alert = m.Groups["alert"].Value;
             state = m.Groups["state"].Success ? m.Groups["state"].Value : null;
@@ -99,9 +99,8 @@ public static partial class DetectionRules
 
     // "The following fatal alert was generated: 51. The internal error state is 900." (older Windows) and
     // "... fatal error code is 40. The Windows SChannel error state is 1205." / "... fatal alert code is 40." (newer).
-    [GeneratedRegex(
+    // Linear time on any rendered text, so no match timeout (which a busy machine could trip in wall-clock time).
+    private static readonly Regex AlertPattern = new(
         @"fatal (?:alert was generated: |(?:error|alert) code is )(?<alert>\d{1,3})\.(?:.*?error state is (?<state>\d{1,6}))?",
-        RegexOptions.CultureInvariant | RegexOptions.Singleline,
-        matchTimeoutMilliseconds: 1000)]
-    private static partial Regex AlertText();
+        RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.NonBacktracking);
 }

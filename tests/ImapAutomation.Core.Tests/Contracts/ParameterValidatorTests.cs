@@ -34,6 +34,23 @@ public sealed class ParameterValidatorTests
         Assert.Contains(errors, e => e.Contains("is not a DNS host name", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(253, true)]
+    [InlineData(254, false)]
+    [InlineData(255, false)]
+    public void IsHostName_AtTheDnsLengthLimit_OnlyUpTo253Characters(int length, bool valid)
+    {
+        // Labels of 63 characters, dot-separated, cut to the length: still valid names except for their length.
+        var name = string.Join('.', Enumerable.Repeat(new string('a', 63), 5))[..length].TrimEnd('.');
+        name = name.Length < length ? name + "b" : name;
+
+        Assert.Equal(valid, ParameterValidator.IsHostName(name));
+    }
+
+    [Fact]
+    public void IsHostName_LabelLongerThan63_Rejected() =>
+        Assert.False(ParameterValidator.IsHostName(new string('a', 64) + ".contoso.com"));
+
     [Fact]
     public void Validate_TenKilobyteServerName_RejectedWithShortenedEcho()
     {

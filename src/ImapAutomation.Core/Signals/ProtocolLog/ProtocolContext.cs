@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace ImapAutomation.Core.Signals.ProtocolLog;
 
 /// <summary>The protocol log's context field: <c>key=value</c> pairs separated by <c>;</c>, values optionally in quotes.</summary>
-internal static partial class ProtocolContext
+internal static class ProtocolContext
 {
     public static Dictionary<string, string> Parse(string context)
     {
@@ -48,10 +48,10 @@ internal static partial class ProtocolContext
 
     public static (string Host, int Port)? ProxyTarget(string text)
     {
-        var match = ProxyPattern().Match(text);
+        var match = ProxyPattern.Match(text);
         return match.Success ? (match.Groups["host"].Value, int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture)) : null;
     }
 
-    [GeneratedRegex(@"Proxy:(?<host>[A-Za-z0-9][A-Za-z0-9.\-]{0,252}):(?<port>\d{1,5})\b", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
-    private static partial Regex ProxyPattern();
+    // Linear time on any log line, so no match timeout (which a busy machine could trip in wall-clock time).
+    private static readonly Regex ProxyPattern = new(@"Proxy:(?<host>[A-Za-z0-9][A-Za-z0-9.\-]{0,252}):(?<port>\d{1,5})\b", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 }
