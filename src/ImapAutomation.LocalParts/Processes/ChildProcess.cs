@@ -95,6 +95,7 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                await DrainOutputAsync().ConfigureAwait(false);
                 throw new LocalPartException($"{Name} exited with code {_process.ExitCode} before listening on 127.0.0.1:{port}. Its output:\n{Output}");
             }
 
@@ -142,6 +143,23 @@ public sealed class ChildProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Lets the output readers reach the end of the exited process's pipes, so its last words (often why it exited) are
+    /// in <see cref="Output"/>; bounded, as a grandchild may still hold the pipes open.
+    /// </summary>
+    private async Task DrainOutputAsync()
+    {
+        using var drained = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _process.WaitForExitAsync(drained.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The pipes stay open: report what arrived.
         }
     }
 
