@@ -34,6 +34,7 @@ public enum EscalationReason
     ApprovalRejected,
     NoAutomaticFix,
     RequestRejected,
+    FleetBreakerHeld,
 }
 
 /// <summary>One remediation step; approval links are the signed approval-page URLs (Action.OpenUrl, no bot needed).</summary>
@@ -85,6 +86,7 @@ public sealed record ResultCardModel(
     Uri IncidentUrl);
 
 /// <summary>What the escalation card shows: why automation stopped and the exact commands to run by hand.</summary>
+/// <remarks><paramref name="FleetIncidentUrl"/>: for an incident held by the fleet breaker, the incident whose card announced it.</remarks>
 public sealed record EscalationCardModel(
     string IncidentId,
     string Server,
@@ -93,7 +95,8 @@ public sealed record EscalationCardModel(
     string Detail,
     int Attempts,
     IReadOnlyList<string> ManualCommands,
-    Uri IncidentUrl);
+    Uri IncidentUrl,
+    Uri? FleetIncidentUrl = null);
 
 /// <summary>A small update posted as a reply in the incident's thread (approval given, step running...).</summary>
 public sealed record ProgressCardModel(

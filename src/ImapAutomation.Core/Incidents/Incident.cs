@@ -144,10 +144,17 @@ public enum NotificationKind
     Escalated,
     FleetEscalated,
     RequestRejected,
+
+    /// <summary>A change of this incident was held because another server's incident tripped the fleet circuit breaker.</summary>
+    FleetHeld,
 }
 
 /// <summary>Something a person should hear about; exactly one writer emits each (the one whose write won).</summary>
-public sealed record IncidentNotification(NotificationKind Kind, string IncidentId, string Text);
+/// <param name="Kind">What happened.</param>
+/// <param name="IncidentId">The incident it happened to.</param>
+/// <param name="Text">The detail, as the state machine wrote it.</param>
+/// <param name="RelatedIncidentId">Another incident the card points to (for <see cref="NotificationKind.FleetHeld"/>: the one whose card announced the fleet breaker).</param>
+public sealed record IncidentNotification(NotificationKind Kind, string IncidentId, string Text, string? RelatedIncidentId = null);
 
 /// <summary>What one engine call did: the incident after it, the writes it took and what to tell people.</summary>
 public sealed record IncidentChange(

@@ -290,6 +290,16 @@ internal sealed partial class IncidentStateMachine(PolicyOptions policy, Runbook
             var reason = $"fleet circuit breaker: {facts.Breaker.Servers} servers needed {incident.Kind} changes within {policy.FleetWindow}";
             work.SetState(IncidentState.Escalated, reason);
             work.Log(System, "escalated", reason);
+            // The incident that tripped the breaker is announced by the fleet card (the engine adds it). Every other
+            // one held by it gets its own card, exactly once: the notice commits with this state change, and an
+            // escalated incident never comes back here, so a redelivered detection or a tick adds nothing.
+            if (facts.Breaker.TrippedBy != incident.Server)
+            {
+                var fleetCard = facts.Breaker.TrippedBy is { } tripper ? IncidentIds.For(tripper, incident.Kind) : null;
+                var where = fleetCard is null ? "" : $"; the fleet escalation is on {fleetCard}";
+                work.Notify(NotificationKind.FleetHeld, $"{reason}: this server was held and not changed{where}", fleetCard);
+            }
+
             return;
         }
 
