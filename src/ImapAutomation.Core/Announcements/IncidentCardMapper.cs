@@ -98,7 +98,8 @@ public sealed class IncidentCardMapper(
         var incident = announcement.Incident;
         var changes = incident.Plan
             .Where(s => s.State is StepState.Succeeded or StepState.Skipped)
-            .Select(s => new ChangeModel(s.Runbook, Before(incident, s), s.Outcome ?? s.State.ToString()))
+            .Select(s => new ChangeModel(s.Runbook, Before(incident, s), s.Outcome ?? s.State.ToString(),
+                s.Changes?.Select(c => new StateChangeModel(c.Path, c.Before, c.After)).ToList(), s.ChangesOmitted))
             .ToList();
         var verified = announcement.Timeline.LastOrDefault(e => e.What == "verified");
         var verification = new VerificationModel(Passed: true, Detail: verified?.Detail ?? "the plan completed");

@@ -62,7 +62,14 @@ public sealed record IncidentCardModel(
     Uri? RerunDiagnosticsUrl = null);
 
 /// <summary>One row of the result card's before/after table.</summary>
-public sealed record ChangeModel(string Item, string Before, string After);
+/// <remarks>
+/// <paramref name="State"/>: the values the step changed, as the worker's state documents show them (untrusted text,
+/// escaped by the builder); <paramref name="StateOmitted"/>: how many more changed than the incident kept.
+/// </remarks>
+public sealed record ChangeModel(string Item, string Before, string After, IReadOnlyList<StateChangeModel>? State = null, int StateOmitted = 0);
+
+/// <summary>One changed value of a step: where in the state, before and after (null: not there).</summary>
+public sealed record StateChangeModel(string Property, string? Before, string? After);
 
 /// <summary>The outcome of the post-fix check (a real IMAPS handshake on the hybrid worker).</summary>
 public sealed record VerificationModel(

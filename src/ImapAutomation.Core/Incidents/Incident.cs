@@ -43,6 +43,12 @@ public sealed class PlanStep
 
     public string? Outcome { get; set; }
 
+    /// <summary>What the run changed (values that differ between the worker's before and after state), bounded by <see cref="StateDiff"/>; null when the result carried no state.</summary>
+    public List<StateChange>? Changes { get; set; }
+
+    /// <summary>How many more changed values the result showed than <see cref="Changes"/> keeps.</summary>
+    public int ChangesOmitted { get; set; }
+
     /// <summary>Values an operator gave (validated against the catalog); the catalog defaults fill in the rest.</summary>
     public Dictionary<string, JsonElement>? Parameters { get; set; }
 

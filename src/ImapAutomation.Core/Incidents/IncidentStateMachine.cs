@@ -152,6 +152,7 @@ internal sealed partial class IncidentStateMachine(PolicyOptions policy, Runbook
         var step = incident.Plan[index];
         step.CompletedAt = result.CompletedAt;
         step.Outcome = Summary(result);
+        (step.Changes, step.ChangesOmitted) = StateDiff.Between(result.BeforeState, result.AfterState);
         work.Log("hybrid-worker", "result", $"{step.Runbook} {step.Outcome}");
         switch (result.Status)
         {
@@ -354,6 +355,8 @@ internal sealed partial class IncidentStateMachine(PolicyOptions policy, Runbook
         step.ExpiresAt = request.ExpiresAt;
         step.CompletedAt = null;
         step.Outcome = null;
+        step.Changes = null;
+        step.ChangesOmitted = 0;
         var verifying = step.Runbook == RunbookNames.TestImapTls && incident.CurrentStep == incident.Plan.Count - 1;
         work.SetState(verifying ? IncidentState.Verifying : IncidentState.Remediating, null);
         work.Requests.Add(request);

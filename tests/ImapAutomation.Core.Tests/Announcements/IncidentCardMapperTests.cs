@@ -85,6 +85,21 @@ public sealed class IncidentCardMapperTests
     }
 
     [Fact]
+    public void Build_Resolved_ShowsWhatEachStepChangedAsEscapedFacts()
+    {
+        var (mapper, _) = Mapper();
+
+        var card = mapper.Build(Announcement(NotificationKind.Resolved, Incident(IncidentState.Resolved), "resolved"));
+
+        CardAssert.ValidAgainstSchema(card);
+        var texts = CardAssert.Texts(card).ToList();
+        Assert.Contains("Set-ImapCertificate: values changed", texts);
+        Assert.Contains("(not set) → 3F2A", texts);
+        Assert.Contains(@"\{\{DATE\(2026-11-30T00:00:00Z, SHORT\)\}\}", string.Join('\n', texts), StringComparison.Ordinal);
+        Assert.Contains("3 more changed values not shown", texts);
+    }
+
+    [Fact]
     public void Build_FleetHeld_SaysTheServerWasHeldAndLinksTheFleetEscalation()
     {
         var (mapper, _) = Mapper();
@@ -150,7 +165,14 @@ public sealed class IncidentCardMapperTests
         Evidence = new(StringComparer.Ordinal) { [Hostile + "/36888"] = 4_812, ["MSExchangeIMAP4/1102"] = 12 },
         Plan =
         [
-            new PlanStep { Runbook = RunbookNames.SetImapCertificate, State = state == IncidentState.AwaitingApproval ? StepState.Pending : StepState.Succeeded, Outcome = Hostile },
+            new PlanStep
+            {
+                Runbook = RunbookNames.SetImapCertificate,
+                State = state == IncidentState.AwaitingApproval ? StepState.Pending : StepState.Succeeded,
+                Outcome = Hostile,
+                Changes = [new StateChange(Hostile, Hostile, "{{DATE(2026-11-30T00:00:00Z, SHORT)}}"), new StateChange("Thumbprint", null, "3F2A")],
+                ChangesOmitted = 3,
+            },
             new PlanStep { Runbook = RunbookNames.TestImapTls },
         ],
         ApprovedBy = state == IncidentState.AwaitingApproval ? null : "ops@contoso.com",
