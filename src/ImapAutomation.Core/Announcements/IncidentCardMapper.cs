@@ -13,7 +13,7 @@ namespace ImapAutomation.Core.Announcements;
 /// <summary>
 /// Turns an incident notification into the card for it: opened → incident card; approval requested → incident card
 /// with signed Approve/Reject links; remediation queued → progress card; resolved → result card; failed, escalated,
-/// fleet-escalated and request-rejected → escalation card. Text from events goes through the builders' escaping.
+/// fleet-escalated, fleet-held and request-rejected → escalation card. Text from events goes through the builders' escaping.
 /// </summary>
 public sealed class IncidentCardMapper(
     IncidentCardBuilder incidentCards,
@@ -54,6 +54,7 @@ public sealed class IncidentCardMapper(
             NotificationKind.Resolved => "resolved",
             NotificationKind.Failed => "remediation rejected",
             NotificationKind.RequestRejected => "runbook request refused by the worker",
+            NotificationKind.FleetHeld => "held by the fleet circuit breaker",
             _ => "needs a person",
         };
         return $"{incident.Kind} on {incident.Server}: {what}";
@@ -97,7 +98,8 @@ public sealed class IncidentCardMapper(
         var incident = announcement.Incident;
         var changes = incident.Plan
             .Where(s => s.State is StepState.Succeeded or StepState.Skipped)
-            .Select(s => new ChangeModel(s.Runbook, Before(incident, s), s.Outcome ?? s.State.ToString()))
+            .Select(s => new ChangeModel(s.Runbook, Before(incident, s), s.Outcome ?? s.State.ToString(),
+                s.Changes?.Select(c => new StateChangeModel(c.Path, c.Before, c.After)).ToList(), s.ChangesOmitted))
             .ToList();
         var verified = announcement.Timeline.LastOrDefault(e => e.What == "verified");
         var verification = new VerificationModel(Passed: true, Detail: verified?.Detail ?? "the plan completed");
@@ -115,6 +117,7 @@ public sealed class IncidentCardMapper(
             NotificationKind.Failed => EscalationReason.ApprovalRejected,
             NotificationKind.RequestRejected => EscalationReason.RequestRejected,
             NotificationKind.FleetEscalated => EscalationReason.CircuitBreakerOpen,
+            NotificationKind.FleetHeld => EscalationReason.FleetBreakerHeld,
             _ when text.StartsWith("flapping", StringComparison.Ordinal) => EscalationReason.Flapping,
             _ when text.StartsWith("fleet circuit breaker", StringComparison.Ordinal) => EscalationReason.CircuitBreakerOpen,
             _ when text.StartsWith("diagnostics collected", StringComparison.Ordinal) => EscalationReason.NoAutomaticFix,
@@ -124,7 +127,11 @@ public sealed class IncidentCardMapper(
             .Where(s => s.State is not (StepState.Succeeded or StepState.Skipped))
             .Select(s => ManualCommand(s.Runbook, incident.Server))
             .ToList();
-        return new EscalationCardModel(incident.Id, incident.Server, incident.Kind, reason, text, incident.Attempt, commands, IncidentUrl(incident));
+        var fleet = announcement.Notification.Kind == NotificationKind.FleetHeld
+            && IncidentIds.TryParse(announcement.Notification.RelatedIncidentId, out var fleetServer, out var fleetKind)
+                ? IncidentUrl(fleetServer, fleetKind)
+                : null;
+        return new EscalationCardModel(incident.Id, incident.Server, incident.Kind, reason, text, incident.Attempt, commands, IncidentUrl(incident), fleet);
     }
 
     private List<PlanStepModel> Plan(Incident incident, Uri? approve, Uri? reject)
@@ -171,8 +178,10 @@ public sealed class IncidentCardMapper(
             ? "(read only)"
             : CardVocabularyText.Problem(incident.Kind);
 
-    private Uri IncidentUrl(Incident incident) =>
-        _options.Api($"incidents/{Uri.EscapeDataString(incident.Server)}/{incident.Kind}");
+    private Uri IncidentUrl(Incident incident) => IncidentUrl(incident.Server, incident.Kind);
+
+    private Uri IncidentUrl(string server, IncidentKind kind) =>
+        _options.Api($"incidents/{Uri.EscapeDataString(server)}/{kind}");
 
     private static CardSeverity Severity(IncidentKind kind) => kind switch
     {

@@ -34,6 +34,7 @@ public enum EscalationReason
     ApprovalRejected,
     NoAutomaticFix,
     RequestRejected,
+    FleetBreakerHeld,
 }
 
 /// <summary>One remediation step; approval links are the signed approval-page URLs (Action.OpenUrl, no bot needed).</summary>
@@ -61,7 +62,14 @@ public sealed record IncidentCardModel(
     Uri? RerunDiagnosticsUrl = null);
 
 /// <summary>One row of the result card's before/after table.</summary>
-public sealed record ChangeModel(string Item, string Before, string After);
+/// <remarks>
+/// <paramref name="State"/>: the values the step changed, as the worker's state documents show them (untrusted text,
+/// escaped by the builder); <paramref name="StateOmitted"/>: how many more changed than the incident kept.
+/// </remarks>
+public sealed record ChangeModel(string Item, string Before, string After, IReadOnlyList<StateChangeModel>? State = null, int StateOmitted = 0);
+
+/// <summary>One changed value of a step: where in the state, before and after (null: not there).</summary>
+public sealed record StateChangeModel(string Property, string? Before, string? After);
 
 /// <summary>The outcome of the post-fix check (a real IMAPS handshake on the hybrid worker).</summary>
 public sealed record VerificationModel(
@@ -85,6 +93,7 @@ public sealed record ResultCardModel(
     Uri IncidentUrl);
 
 /// <summary>What the escalation card shows: why automation stopped and the exact commands to run by hand.</summary>
+/// <remarks><paramref name="FleetIncidentUrl"/>: for an incident held by the fleet breaker, the incident whose card announced it.</remarks>
 public sealed record EscalationCardModel(
     string IncidentId,
     string Server,
@@ -93,7 +102,8 @@ public sealed record EscalationCardModel(
     string Detail,
     int Attempts,
     IReadOnlyList<string> ManualCommands,
-    Uri IncidentUrl);
+    Uri IncidentUrl,
+    Uri? FleetIncidentUrl = null);
 
 /// <summary>A small update posted as a reply in the incident's thread (approval given, step running...).</summary>
 public sealed record ProgressCardModel(

@@ -57,7 +57,12 @@ internal static class CardSamples
         Succeeded: true,
         [
             new ChangeModel("IMAP certificate", "none bound (self-signed expired 2026-11-29)", "CN=imap.contoso.com"),
-            new ChangeModel("X509CertificateName", "ex01.contoso.local", "imap.contoso.com"),
+            new ChangeModel("X509CertificateName", "ex01.contoso.local", "imap.contoso.com",
+            [
+                new StateChangeModel("X509CertificateName", "ex01.contoso.local", "imap.contoso.com"),
+                new StateChangeModel("Thumbprint", "9B1D5E7A0C3F2E4D6B8A1C3E5F7092B4D6E8F0A1", "3F2A9C41D7E8B5066A1F0C2D9E7B4A5C8D1E2F30"),
+                new StateChangeModel("NotAfter", "2026-11-29T00:00:00Z", "2027-10-14T23:59:59Z"),
+            ]),
             new ChangeModel("MSExchangeIMAP4", "running, failing handshakes", "restarted 09:47 UTC"),
         ],
         new VerificationModel(

@@ -47,12 +47,13 @@ internal static class CardVocabulary
     public static string Reason(EscalationReason reason, int attempts) => reason switch
     {
         EscalationReason.AttemptsExhausted => $"The fix was tried {attempts.ToString(CultureInfo.InvariantCulture)} times and the problem is still there.",
-        EscalationReason.CircuitBreakerOpen => "Too many fixes failed recently, so automation is paused (circuit breaker open).",
+        EscalationReason.CircuitBreakerOpen => "Too many servers needed this same fix at once, so automatic changes of this kind are paused across the fleet (fleet circuit breaker open).",
         EscalationReason.Flapping => "The problem keeps coming back after being fixed (flapping), so automation stopped repeating the fix.",
         EscalationReason.PoisonMessage => "The runbook request could not be processed and was moved aside (poison message).",
         EscalationReason.ApprovalRejected => "An approver rejected the planned change.",
         EscalationReason.NoAutomaticFix => "Diagnostics were collected, but the catalog has no automatic fix for this cause.",
         EscalationReason.RequestRejected => "The hybrid worker refused the runbook request (signature, expiry, replay or target check).",
+        EscalationReason.FleetBreakerHeld => "The fleet circuit breaker is open for this kind of fix, so this server was held and not changed; it needs a person like the rest of the fleet.",
         _ => "Automation stopped.",
     };
 

@@ -22,10 +22,14 @@ public sealed class EscalationCardBuilder(IOptions<CardOptions> options)
     {
         var server = context.Text(model.Server, 120);
         var kind = CardVocabulary.KindName(model.Kind);
+        // Under the fleet breaker nothing was tried on this server: counting attempts would mislead.
+        var stopped = model.Reason is EscalationReason.CircuitBreakerOpen or EscalationReason.FleetBreakerHeld
+            ? "automatic changes paused fleet-wide"
+            : $"automation stopped after {model.Attempts.ToString(CultureInfo.InvariantCulture)} attempts";
         var body = new JsonArray
         {
             Header("attention", "Attention", $"NEEDS A PERSON · {kind.ToUpperInvariant()}", server,
-                $"Incident {context.Text(model.IncidentId, 80)} · automation stopped after {model.Attempts.ToString(CultureInfo.InvariantCulture)} attempts"),
+                $"Incident {context.Text(model.IncidentId, 80)} · {stopped}"),
             Heading("Why automation stopped"),
             TextBlock(CardVocabulary.Reason(model.Reason, model.Attempts)),
         };
@@ -54,6 +58,11 @@ public sealed class EscalationCardBuilder(IOptions<CardOptions> options)
         }
 
         var actions = new JsonArray { OpenUrl("Open incident", context.Link(model.IncidentUrl, nameof(model.IncidentUrl))) };
+        if (model.FleetIncidentUrl is { } fleet)
+        {
+            actions.Add(OpenUrl("Open fleet escalation", context.Link(fleet, nameof(model.FleetIncidentUrl))));
+        }
+
         return Card(context, body, actions, $"Needs a person: {kind} on {server}");
     }
 }

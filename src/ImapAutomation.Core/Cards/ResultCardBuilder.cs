@@ -33,6 +33,7 @@ public sealed class ResultCardBuilder(IOptions<CardOptions> options)
             Heading("What changed"),
         };
         body.Add(Changes(context, model));
+        AddStateChanges(context, model, body);
         body.Add(Heading("Verification"));
         body.Add(TextBlock(
             model.Verification.Passed ? "IMAPS handshake succeeded after the fix." : "IMAPS handshake still fails after the fix.",
@@ -66,6 +67,30 @@ public sealed class ResultCardBuilder(IOptions<CardOptions> options)
         // Schema 1.4 has no Table: the same rows as a fact per change.
         return FactSet(rows.Select(r => (r[0], $"{r[1]} → {r[2]}")));
     }
+
+    /// <summary>Per step, the values it changed as a fact set: property → "before → after", all as escaped plain text.</summary>
+    private static void AddStateChanges(CardContext context, ResultCardModel model, JsonArray body)
+    {
+        foreach (var change in context.Take(model.Changes, context.Budget.MaxRows))
+        {
+            if (change?.State is not { Count: > 0 } state)
+            {
+                continue;
+            }
+
+            var facts = context.Take(state, context.Budget.MaxFacts);
+            body.Add(TextBlock(context.Text(change.Item, 80) + ": values changed", weight: "Bolder", spacing: "Small"));
+            body.Add(FactSet(facts.Select(f => (context.Text(f?.Property, 60), $"{Value(context, f?.Before)} → {Value(context, f?.After)}"))));
+            var hidden = state.Count - facts.Count + Math.Max(change.StateOmitted, 0);
+            if (hidden > 0)
+            {
+                context.MarkTruncated();
+                body.Add(TextBlock($"{hidden.ToString(CultureInfo.InvariantCulture)} more changed values not shown", subtle: true, spacing: "None"));
+            }
+        }
+    }
+
+    private static string Value(CardContext context, string? value) => value is null ? "(not set)" : context.Text(value, 100);
 
     private static IEnumerable<(string, string)> VerificationFacts(CardContext context, VerificationModel verification)
     {

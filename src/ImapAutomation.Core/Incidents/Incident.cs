@@ -43,6 +43,12 @@ public sealed class PlanStep
 
     public string? Outcome { get; set; }
 
+    /// <summary>What the run changed (values that differ between the worker's before and after state), bounded by <see cref="StateDiff"/>; null when the result carried no state.</summary>
+    public List<StateChange>? Changes { get; set; }
+
+    /// <summary>How many more changed values the result showed than <see cref="Changes"/> keeps.</summary>
+    public int ChangesOmitted { get; set; }
+
     /// <summary>Values an operator gave (validated against the catalog); the catalog defaults fill in the rest.</summary>
     public Dictionary<string, JsonElement>? Parameters { get; set; }
 
@@ -144,10 +150,17 @@ public enum NotificationKind
     Escalated,
     FleetEscalated,
     RequestRejected,
+
+    /// <summary>A change of this incident was held because another server's incident tripped the fleet circuit breaker.</summary>
+    FleetHeld,
 }
 
 /// <summary>Something a person should hear about; exactly one writer emits each (the one whose write won).</summary>
-public sealed record IncidentNotification(NotificationKind Kind, string IncidentId, string Text);
+/// <param name="Kind">What happened.</param>
+/// <param name="IncidentId">The incident it happened to.</param>
+/// <param name="Text">The detail, as the state machine wrote it.</param>
+/// <param name="RelatedIncidentId">Another incident the card points to (for <see cref="NotificationKind.FleetHeld"/>: the one whose card announced the fleet breaker).</param>
+public sealed record IncidentNotification(NotificationKind Kind, string IncidentId, string Text, string? RelatedIncidentId = null);
 
 /// <summary>What one engine call did: the incident after it, the writes it took and what to tell people.</summary>
 public sealed record IncidentChange(

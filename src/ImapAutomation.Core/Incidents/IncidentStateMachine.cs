@@ -152,6 +152,7 @@ internal sealed partial class IncidentStateMachine(PolicyOptions policy, Runbook
         var step = incident.Plan[index];
         step.CompletedAt = result.CompletedAt;
         step.Outcome = Summary(result);
+        (step.Changes, step.ChangesOmitted) = StateDiff.Between(result.BeforeState, result.AfterState);
         work.Log("hybrid-worker", "result", $"{step.Runbook} {step.Outcome}");
         switch (result.Status)
         {
@@ -290,6 +291,16 @@ internal sealed partial class IncidentStateMachine(PolicyOptions policy, Runbook
             var reason = $"fleet circuit breaker: {facts.Breaker.Servers} servers needed {incident.Kind} changes within {policy.FleetWindow}";
             work.SetState(IncidentState.Escalated, reason);
             work.Log(System, "escalated", reason);
+            // The incident that tripped the breaker is announced by the fleet card (the engine adds it). Every other
+            // one held by it gets its own card, exactly once: the notice commits with this state change, and an
+            // escalated incident never comes back here, so a redelivered detection or a tick adds nothing.
+            if (facts.Breaker.TrippedBy != incident.Server)
+            {
+                var fleetCard = facts.Breaker.TrippedBy is { } tripper ? IncidentIds.For(tripper, incident.Kind) : null;
+                var where = fleetCard is null ? "" : $"; the fleet escalation is on {fleetCard}";
+                work.Notify(NotificationKind.FleetHeld, $"{reason}: this server was held and not changed{where}", fleetCard);
+            }
+
             return;
         }
 
@@ -344,6 +355,8 @@ internal sealed partial class IncidentStateMachine(PolicyOptions policy, Runbook
         step.ExpiresAt = request.ExpiresAt;
         step.CompletedAt = null;
         step.Outcome = null;
+        step.Changes = null;
+        step.ChangesOmitted = 0;
         var verifying = step.Runbook == RunbookNames.TestImapTls && incident.CurrentStep == incident.Plan.Count - 1;
         work.SetState(verifying ? IncidentState.Verifying : IncidentState.Remediating, null);
         work.Requests.Add(request);

@@ -61,5 +61,6 @@ internal sealed class IncidentWork(Incident incident, bool isNew, DateTimeOffset
         Changed = true;
     }
 
-    public void Notify(NotificationKind kind, string text) => Notifications.Add(new(kind, Incident.Id, text));
+    public void Notify(NotificationKind kind, string text, string? relatedIncidentId = null) =>
+        Notifications.Add(new(kind, Incident.Id, text, relatedIncidentId));
 }

@@ -44,6 +44,7 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
         NotificationKind.Escalated => "escalated",
         NotificationKind.FleetEscalated => "fleet-escalated",
         NotificationKind.RequestRejected => "request-rejected",
+        NotificationKind.FleetHeld => "fleet-held",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown notification kind."),
     };
 
@@ -59,6 +60,11 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
             row.RowKey = NoticeRow(incident.Kind, state);
             row["NoticeKind"] = notification.Kind.ToString();
             row["NoticeText"] = notification.Text;
+            if (notification.RelatedIncidentId is { } related)
+            {
+                row["NoticeRelated"] = related;
+            }
+
             row["NoticeState"] = state;
             row["Delivered"] = false;
             row["Attempts"] = 0;
@@ -102,7 +108,7 @@ internal sealed partial class NotificationOutbox(TableClient table, IIncidentAnn
                 {
                     timeline ??= await new IncidentStore(table).ReadTimelineAsync(server, kind, cancellationToken).ConfigureAwait(false);
                     var notification = new IncidentNotification(
-                        Enum.Parse<NotificationKind>(row.GetString("NoticeKind")), incident.Id, row.GetString("NoticeText") ?? "");
+                        Enum.Parse<NotificationKind>(row.GetString("NoticeKind")), incident.Id, row.GetString("NoticeText") ?? "", row.GetString("NoticeRelated"));
                     var announcement = new IncidentAnnouncement(notification, state, incident, timeline, posted, ThreadMessageId: null);
                     announcement = announcement with { ThreadMessageId = announcement.OpensThread ? null : ThreadOf(posted) };
                     var messageId = await announcer.AnnounceAsync(announcement, cancellationToken).ConfigureAwait(false) ?? "";

@@ -5,8 +5,11 @@ using ImapAutomation.Core.Incidents;
 
 namespace ImapAutomation.Core.Policy;
 
-/// <summary>What the breaker says about one kind: whether automatic changes are stopped, and whether this call tripped it.</summary>
-internal readonly record struct BreakerState(bool IsOpen, bool TrippedNow, int Servers);
+/// <summary>
+/// What the breaker says about one kind: whether automatic changes are stopped, whether this call tripped it, and the
+/// server whose write tripped it (null for a row written before it was recorded).
+/// </summary>
+internal readonly record struct BreakerState(bool IsOpen, bool TrippedNow, int Servers, string? TrippedBy = null);
 
 /// <summary>
 /// The fleet circuit breaker: a row per incident kind listing the servers that needed a change within the window.
@@ -27,6 +30,7 @@ internal sealed class FleetBreaker(TableClient table, PolicyOptions options)
                 ? JsonSerializer.Deserialize(json, IncidentJsonContext.Default.DictionaryStringDateTimeOffset)!
                 : [];
             var trippedAt = row?.GetDateTimeOffset("TrippedAt");
+            var trippedBy = row?.GetString("TrippedBy");
             var windowStart = now - options.FleetWindow;
             var stale = servers.Where(s => s.Value < windowStart).Select(s => s.Key).ToList();
             stale.ForEach(s => servers.Remove(s));
@@ -35,7 +39,7 @@ internal sealed class FleetBreaker(TableClient table, PolicyOptions options)
             var trip = !open && servers.Count >= options.FleetBreakerServers;
             if (!added && stale.Count == 0 && !trip)
             {
-                return new(open, false, servers.Count);
+                return new(open, false, servers.Count, trippedBy);
             }
 
             var entity = row ?? new TableEntity(Partition, kind.ToString());
@@ -43,11 +47,12 @@ internal sealed class FleetBreaker(TableClient table, PolicyOptions options)
             if (trip)
             {
                 entity["TrippedAt"] = now;
+                entity["TrippedBy"] = server;
             }
 
             if (await TableRows.TryWriteAsync(table, entity, row is null, cancellationToken).ConfigureAwait(false))
             {
-                return new(open || trip, trip, servers.Count);
+                return new(open || trip, trip, servers.Count, trip ? server : trippedBy);
             }
 
             await TableRows.BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);

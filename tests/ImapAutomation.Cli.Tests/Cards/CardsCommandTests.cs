@@ -53,6 +53,21 @@ public sealed class CardsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Render_ResultWithHostileStateValues_RendersTheValuesLiterallyWithoutErrors()
+    {
+        const string text = "{{DATE(2026-11-30T09:00:00Z, SHORT)}} **bold** [click](https://evil.example/p) <at>CEO</at> \u202Eexe.txt";
+        var state = Enumerable.Range(0, 30).Select(i => new StateChangeModel(text + i, i % 2 == 0 ? null : text + new string('x', 3000), text)).ToList();
+        var model = CardSamples.Result() with { Changes = [new ChangeModel("Set-ImapCertificate", "before", "after", state, StateOmitted: 9)] };
+        var card = new ResultCardBuilder(Options.Create(CardSamples.Options())).Build(model);
+        var json = Path.Combine(_dir, "hostile-result.json");
+        await File.WriteAllTextAsync(json, card.ToJsonString());
+
+        var (exit, _, stderr) = await RunAsync("cards", "render", json, "--out", Path.Combine(_dir, "hostile-result.png"));
+
+        Assert.True(exit == CliApp.Ok, stderr);
+    }
+
+    [Fact]
     public async Task Render_CardTheRendererRejects_FailsAndNamesTheProblem()
     {
         var json = Path.Combine(_dir, "bad.json");

@@ -125,7 +125,7 @@ public sealed class IncidentAnnouncementTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task IngestAsync_FleetBreakerTrips_PostsOneEscalationCardSayingWhy()
+    public async Task IngestAsync_FleetBreakerTrips_PostsOneFleetCardSayingWhy()
     {
         var h = await CreateAsync(azurite);
         await using var teams = await Accepting();
@@ -139,7 +139,9 @@ public sealed class IncidentAnnouncementTests(AzuriteFixture azurite)
 
         var cards = teams.Requests.Select(TeamsWire.WebhookCard).ToList();
         Assert.All(cards, CardAssert.ValidAgainstSchema);
-        var escalation = Assert.Single(cards, c => TeamsWire.KindOf(c) == "escalation");
+        // One fleet card (on the server that tripped it); the server held after it has its own card (see below).
+        var escalation = Assert.Single(cards, c => TeamsWire.KindOf(c) == "escalation"
+            && CardAssert.Texts(c).Any(t => t.Contains("automatic changes stopped", StringComparison.Ordinal)));
         var texts = CardAssert.Texts(escalation).Select(CardAssert.Rendered).ToList();
         Assert.Contains(texts, t => t.Contains("circuit breaker open", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.Contains("3 servers need TlsHandshakeFailure changes", StringComparison.Ordinal));
@@ -246,6 +248,47 @@ public sealed class IncidentAnnouncementTests(AzuriteFixture azurite)
 
         Assert.Contains("PublicBaseUrl host 'elsewhere.example'", error.Message, StringComparison.Ordinal);
         Assert.Contains("Cards:AllowedLinkHosts", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IngestAsync_FleetBreakerHoldsLaterServers_EachPostsOneHeldCardAndReplaysPostNothing()
+    {
+        var h = await CreateAsync(azurite);
+        await using var teams = await Accepting();
+        using var host = AnnouncerHost.Webhook(h, teams);
+        var servers = new[] { "ex01.contoso.com", "ex02.contoso.com", "ex03.contoso.com", "ex04.contoso.com", "ex05.contoso.com" };
+        foreach (var server in servers)
+        {
+            await host.Engine.IngestAsync(Storm(server, IncidentKind.TlsHandshakeFailure), None);
+            h.Time.Advance(TimeSpan.FromMinutes(5));
+        }
+
+        var cards = teams.Requests.Select(TeamsWire.WebhookCard).ToList();
+        Assert.All(cards, CardAssert.ValidAgainstSchema);
+        var escalations = cards.Where(c => TeamsWire.KindOf(c) == "escalation").ToList();
+        Assert.Equal(3, escalations.Count);
+        var texts = escalations.Select(c => string.Join('\n', CardAssert.Texts(c).Select(CardAssert.Rendered))).ToList();
+        Assert.Contains("ex03.contoso.com", texts[0], StringComparison.Ordinal);
+        Assert.Contains("automatic changes stopped", texts[0], StringComparison.Ordinal);
+        for (var i = 1; i < 3; i++)
+        {
+            Assert.Contains(servers[i + 2], texts[i], StringComparison.Ordinal);
+            Assert.Contains("this server was held and not changed", texts[i], StringComparison.Ordinal);
+            Assert.Contains($"{AnnouncerHost.PublicHost}/api/incidents/ex03.contoso.com/TlsHandshakeFailure",
+                string.Join(' ', CardAssert.Urls(escalations[i])), StringComparison.Ordinal);
+        }
+
+        var posted = teams.Requests.Count;
+        foreach (var server in servers)
+        {
+            await host.Engine.IngestAsync(Storm(server, IncidentKind.TlsHandshakeFailure), None);
+        }
+
+        await host.Engine.IngestAsync(Storm(servers[3], IncidentKind.TlsHandshakeFailure, minute: 30), None);
+        await host.Engine.TickAsync(None);
+
+        Assert.Equal(posted, teams.Requests.Count);
+        Assert.Equal(0, await UndeliveredAsync(h));
     }
 
     private static async Task<RecordingHttpServer> Accepting()

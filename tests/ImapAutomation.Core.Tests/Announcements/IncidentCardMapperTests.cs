@@ -45,6 +45,7 @@ public sealed class IncidentCardMapperTests
     [InlineData(NotificationKind.Escalated, "escalation")]
     [InlineData(NotificationKind.FleetEscalated, "escalation")]
     [InlineData(NotificationKind.RequestRejected, "escalation")]
+    [InlineData(NotificationKind.FleetHeld, "escalation")]
     public void Build_NotificationKind_PicksItsCard(NotificationKind kind, string card)
     {
         var (mapper, _) = Mapper();
@@ -83,6 +84,59 @@ public sealed class IncidentCardMapperTests
         Assert.DoesNotContain(texts, t => t.Contains("Set-ImapCertificate.ps1", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Build_Resolved_ShowsWhatEachStepChangedAsEscapedFacts()
+    {
+        var (mapper, _) = Mapper();
+
+        var card = mapper.Build(Announcement(NotificationKind.Resolved, Incident(IncidentState.Resolved), "resolved"));
+
+        CardAssert.ValidAgainstSchema(card);
+        var texts = CardAssert.Texts(card).ToList();
+        Assert.Contains("Set-ImapCertificate: values changed", texts);
+        Assert.Contains("(not set) → 3F2A", texts);
+        Assert.Contains(@"\{\{DATE\(2026-11-30T00:00:00Z, SHORT\)\}\}", string.Join('\n', texts), StringComparison.Ordinal);
+        Assert.Contains("3 more changed values not shown", texts);
+    }
+
+    [Fact]
+    public void Build_FleetHeld_SaysTheServerWasHeldAndLinksTheFleetEscalation()
+    {
+        var (mapper, _) = Mapper();
+        var incident = Incident(IncidentState.Escalated);
+        var text = "fleet circuit breaker: 5 servers needed TlsHandshakeFailure changes within 01:00:00: this server was held and not changed";
+        var notification = new IncidentNotification(NotificationKind.FleetHeld, incident.Id, text, "ex03.contoso.com/TlsHandshakeFailure");
+
+        var card = mapper.Build(Announcement(incident, notification));
+
+        CardAssert.ValidAgainstSchema(card);
+        var texts = CardAssert.Texts(card).Select(CardAssert.Rendered).ToList();
+        Assert.Contains(texts, t => t.Contains("this server was held and not changed", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("5 servers needed", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("automatic changes paused fleet-wide", StringComparison.Ordinal));
+        Assert.DoesNotContain(texts, t => t.Contains("attempts", StringComparison.Ordinal));
+        Assert.Contains($"https://{Host}/api/incidents/ex03.contoso.com/TlsHandshakeFailure", CardAssert.Urls(card));
+        Assert.Equal("TlsHandshakeFailure on ex01.contoso.com: held by the fleet circuit breaker", IncidentCardMapper.Summary(Announcement(incident, notification)));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("https://evil.example/x")]
+    [InlineData("ex03.contoso.com/NotAKind")]
+    [InlineData("[x](https://evil.example)/TlsHandshakeFailure")]
+    public void Build_FleetHeldWithoutAValidFleetIncident_HasNoFleetLinkAndStaysValid(string? related)
+    {
+        var (mapper, _) = Mapper();
+        var incident = Incident(IncidentState.Escalated);
+        var notification = new IncidentNotification(NotificationKind.FleetHeld, incident.Id, Hostile, related);
+
+        var card = mapper.Build(Announcement(incident, notification));
+
+        CardAssert.ValidAgainstSchema(card);
+        Assert.Equal([$"https://{Host}/api/incidents/ex01.contoso.com/TlsHandshakeFailure"], CardAssert.Urls(card));
+        Assert.All(CardAssert.Texts(card), t => Assert.False(CardAssert.HasLiveMarkdown(t), $"Live markdown in card text: {t}"));
+    }
+
     private static (IncidentCardMapper Mapper, ApprovalTokens Tokens) Mapper()
     {
         var cardOptions = new CardOptions();
@@ -111,7 +165,14 @@ public sealed class IncidentCardMapperTests
         Evidence = new(StringComparer.Ordinal) { [Hostile + "/36888"] = 4_812, ["MSExchangeIMAP4/1102"] = 12 },
         Plan =
         [
-            new PlanStep { Runbook = RunbookNames.SetImapCertificate, State = state == IncidentState.AwaitingApproval ? StepState.Pending : StepState.Succeeded, Outcome = Hostile },
+            new PlanStep
+            {
+                Runbook = RunbookNames.SetImapCertificate,
+                State = state == IncidentState.AwaitingApproval ? StepState.Pending : StepState.Succeeded,
+                Outcome = Hostile,
+                Changes = [new StateChange(Hostile, Hostile, "{{DATE(2026-11-30T00:00:00Z, SHORT)}}"), new StateChange("Thumbprint", null, "3F2A")],
+                ChangesOmitted = 3,
+            },
             new PlanStep { Runbook = RunbookNames.TestImapTls },
         ],
         ApprovedBy = state == IncidentState.AwaitingApproval ? null : "ops@contoso.com",
@@ -119,6 +180,9 @@ public sealed class IncidentCardMapperTests
     };
 
     private static IncidentAnnouncement Announcement(NotificationKind kind, Incident incident, string text) =>
-        new(new IncidentNotification(kind, incident.Id, text), $"0000000004-{kind}", incident,
+        Announcement(incident, new IncidentNotification(kind, incident.Id, text));
+
+    private static IncidentAnnouncement Announcement(Incident incident, IncidentNotification notification) =>
+        new(notification, $"0000000004-{notification.Kind}", incident,
             [new TimelineEntry(3, Now, "system", "verified", Hostile)], new Dictionary<string, string>(), null);
 }

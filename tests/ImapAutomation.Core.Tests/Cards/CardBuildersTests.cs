@@ -243,6 +243,52 @@ public sealed class CardBuildersTests
     }
 
     [Fact]
+    public void Build_ResultWithStateChanges_ShowsEachStepsChangedValuesAsFacts()
+    {
+        var card = CardSamples.Build("result");
+
+        var facts = card["body"]!.AsArray().Where(n => (string?)n!["type"] == "FactSet")
+            .SelectMany(f => f!["facts"]!.AsArray()).Select(f => ((string)f!["title"]!, (string)f["value"]!)).ToList();
+        Assert.Contains(("Thumbprint", "9B1D5E7A0C3F2E4D6B8A1C3E5F7092B4D6E8F0A1 → 3F2A9C41D7E8B5066A1F0C2D9E7B4A5C8D1E2F30"), facts);
+        Assert.Contains(CardAssert.Texts(card), t => t == "X509CertificateName: values changed");
+    }
+
+    [Theory]
+    [InlineData("[click](https://evil.example/phish)")]
+    [InlineData("{{DATE(2026-11-30T09:00:00Z, SHORT)}}")]
+    [InlineData("<at>Chief Executive</at>")]
+    [InlineData("**bold** `code` # head")]
+    public void Build_ResultStateWithHostileValues_ShowsThemAsInertTextCutToSize(string hostile)
+    {
+        var longValue = hostile + new string('x', 5_000);
+        var model = CardSamples.Result() with
+        {
+            Changes =
+            [
+                new ChangeModel("Set-ImapCertificate", "before", "after",
+                    [.. Enumerable.Range(0, 50).Select(i => new StateChangeModel(hostile + i, i % 3 == 0 ? null : longValue, hostile))], StateOmitted: 12),
+            ],
+        };
+
+        var card = new ResultCardBuilder(Options15).Build(model);
+
+        CardAssert.ValidAgainstSchema(card);
+        var texts = CardAssert.Texts(card).ToList();
+        Assert.All(texts, t => Assert.False(CardAssert.HasLiveMarkdown(t), $"Live markdown in card text: {t}"));
+        Assert.All(texts, t => Assert.DoesNotContain("{{", t, StringComparison.Ordinal));
+        Assert.All(texts, t => Assert.DoesNotContain("<at>", t, StringComparison.OrdinalIgnoreCase));
+        Assert.All(texts.Select(CardAssert.Rendered), t => Assert.DoesNotContain("://", t, StringComparison.Ordinal));
+        var facts = card["body"]!.AsArray().Where(n => (string?)n!["type"] == "FactSet").SelectMany(f => f!["facts"]!.AsArray())
+            .Where(f => ((string)f!["value"]!).Contains(" → ", StringComparison.Ordinal)).ToList();
+        Assert.InRange(facts.Count, 1, 12);
+        Assert.Contains(facts, f => ((string)f!["value"]!).StartsWith("(not set) → ", StringComparison.Ordinal));
+        // Each side is cut to 100 characters before escaping (an escape at most doubles it).
+        Assert.All(facts, f => Assert.InRange(((string)f!["value"]!).Length, 1, 2 * 2 * 100 + 3));
+        Assert.Contains($"{50 - facts.Count + 12} more changed values not shown", texts);
+        Assert.InRange(CardAssert.Size(card), 1, Options15.Value.MaxCardBytes);
+    }
+
+    [Fact]
     public void Build_Escalation_ListsTheExactCommandsInMonospace()
     {
         var card = CardSamples.Build("escalation");

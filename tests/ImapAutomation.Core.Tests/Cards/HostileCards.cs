@@ -28,7 +28,8 @@ internal static class HostileCards
     {
         Server = text,
         ApprovedBy = text,
-        Changes = [.. Enumerable.Range(0, changes).Select(_ => new ChangeModel(text, text, text))],
+        Changes = [.. Enumerable.Range(0, changes).Select(_ => new ChangeModel(text, text, text,
+            [.. Enumerable.Range(0, 40).Select(i => new StateChangeModel(text, text, i % 2 == 0 ? text : null))], StateOmitted: 7))],
         Verification = new VerificationModel(false, text, text, null, text, text),
     };
 

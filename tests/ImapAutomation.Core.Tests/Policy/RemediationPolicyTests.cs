@@ -84,6 +84,58 @@ public sealed class RemediationPolicyTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task IngestAsync_ServersHeldAfterTheBreakerTripped_EachGetsOneHeldNotificationPointingAtTheFleetCard()
+    {
+        var h = await CreateAsync(azurite);
+        var servers = new[] { "ex01", "ex02", "ex03", "ex04", "ex05" };
+        var changes = new List<IncidentChange>();
+        foreach (var server in servers)
+        {
+            changes.Add(await h.Engine.IngestAsync(Storm(server, IncidentKind.TlsHandshakeFailure), None));
+            h.Time.Advance(TimeSpan.FromMinutes(5));
+        }
+
+        var tripper = changes[2].Notifications;
+        Assert.Contains(tripper, n => n.Kind == NotificationKind.FleetEscalated);
+        Assert.DoesNotContain(tripper, n => n.Kind == NotificationKind.FleetHeld);
+        foreach (var held in changes.Skip(3))
+        {
+            Assert.Equal(IncidentState.Escalated, held.Incident!.State);
+            var notice = Assert.Single(held.Notifications, n => n.Kind == NotificationKind.FleetHeld);
+            Assert.Equal(held.Incident.Id, notice.IncidentId);
+            Assert.Equal(Tls("ex03"), notice.RelatedIncidentId);
+            Assert.StartsWith("fleet circuit breaker: ", notice.Text, StringComparison.Ordinal);
+            Assert.Contains("servers needed TlsHandshakeFailure changes", notice.Text, StringComparison.Ordinal);
+            Assert.EndsWith("the fleet escalation is on ex03/TlsHandshakeFailure", notice.Text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("5 servers", changes[4].Notifications.Single(n => n.Kind == NotificationKind.FleetHeld).Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(changes.Take(2).SelectMany(c => c.Notifications), n => n.Kind is NotificationKind.FleetHeld or NotificationKind.FleetEscalated);
+
+        // At-least-once: the same detections again, a new storm on a held server and ticks add no notice.
+        foreach (var server in servers)
+        {
+            Assert.Empty((await h.Engine.IngestAsync(Storm(server, IncidentKind.TlsHandshakeFailure), None)).Notifications);
+        }
+
+        Assert.Empty((await h.Engine.IngestAsync(Storm("ex04", IncidentKind.TlsHandshakeFailure, minute: 20), None)).Notifications);
+        await h.Engine.TickAsync(None);
+        h.Time.Advance(TimeSpan.FromMinutes(10));
+        await h.Engine.TickAsync(None);
+
+        var rows = new List<Azure.Data.Tables.TableEntity>();
+        await foreach (var row in h.Incidents.QueryAsync<Azure.Data.Tables.TableEntity>(r => r.RowKey.CompareTo("notice~") > 0 && r.RowKey.CompareTo("notice~~") < 0))
+        {
+            rows.Add(row);
+        }
+
+        var heldRows = rows.Where(r => r.GetString("NoticeKind") == nameof(NotificationKind.FleetHeld)).ToList();
+        Assert.Equal(["ex04", "ex05"], heldRows.Select(r => r.PartitionKey).Order(StringComparer.Ordinal));
+        Assert.All(heldRows, r => Assert.Equal(Tls("ex03"), r.GetString("NoticeRelated")));
+        Assert.Single(rows, r => r.GetString("NoticeKind") == nameof(NotificationKind.FleetEscalated));
+    }
+
+    [Fact]
     public async Task IngestAsync_ServersSpreadOverMoreThanTheWindow_DoNotTripTheBreaker()
     {
         var h = await CreateAsync(azurite);

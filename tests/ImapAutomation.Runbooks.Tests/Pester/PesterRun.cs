@@ -2,7 +2,6 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Text;
-using ImapAutomation.Testing;
 
 namespace ImapAutomation.Runbooks.Tests.Pester;
 
@@ -18,7 +17,7 @@ internal sealed record PesterFileRun(IReadOnlyList<PesterOutcome> Outcomes, stri
 /// </summary>
 public sealed class PesterRun : IDisposable
 {
-    private readonly Lazy<Runspace> _runspace = new(OpenRunspace, LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Lazy<Runspace> _runspace = new(PesterHost.Open, LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly Dictionary<string, PesterFileRun> _runs = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
@@ -44,27 +43,9 @@ public sealed class PesterRun : IDisposable
         }
     }
 
-    private static Runspace OpenRunspace()
-    {
-        // No execution policy in the InitialSessionState: setting one throws on Linux.
-        var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
-        runspace.Open();
-        using var ps = PowerShell.Create(runspace);
-        ps.AddCommand("Import-Module").AddParameter("Name", PesterPaths.Module).Invoke();
-        return runspace;
-    }
-
     private static PesterFileRun Run(Runspace runspace, string file)
     {
-        using var ps = PowerShell.Create(runspace);
-        var config = ps.AddCommand("New-PesterConfiguration").Invoke().Single();
-        ps.Commands.Clear();
-        dynamic cfg = config.BaseObject;
-        cfg.Run.Path = file;
-        cfg.Run.PassThru = true;
-        cfg.Output.Verbosity = "None";
-
-        var result = ps.AddCommand("Invoke-Pester").AddParameter("Configuration", config.BaseObject).Invoke().Single();
+        var result = PesterHost.Invoke(runspace, file);
 
         var outcomes = new List<PesterOutcome>();
         foreach (var item in (IEnumerable)result.Properties["Tests"].Value)
