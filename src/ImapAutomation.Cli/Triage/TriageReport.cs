@@ -43,6 +43,6 @@ internal sealed record EvidenceReport(
     string? ErrorState,
     string? SspiError);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, GenerationMode = JsonSourceGenerationMode.Serialization)]
 [JsonSerializable(typeof(TriageReport))]
 internal sealed partial class TriageJsonContext : JsonSerializerContext;

@@ -125,6 +125,39 @@ public sealed class DetectionCorrelator
 
     private readonly record struct EvidenceKey(SignalKind Kind, string Source, int EventId, int? Alert, string? State);
 
+    /// <summary>One evidence line of a detection, in report order: IMAP events before Schannel, then source, ID, most events first, alert, state.</summary>
+    private sealed record EvidenceRow(EvidenceKey Key, Aggregate Aggregate)
+    {
+        public static int Compare(EvidenceRow? x, EvidenceRow? y)
+        {
+            ArgumentNullException.ThrowIfNull(x);
+            ArgumentNullException.ThrowIfNull(y);
+            var (a, b) = (x.Key, y.Key);
+            var order = (a.Kind == SignalKind.Schannel36888).CompareTo(b.Kind == SignalKind.Schannel36888);
+            if (order == 0)
+            {
+                order = string.CompareOrdinal(a.Source, b.Source);
+            }
+
+            if (order == 0)
+            {
+                order = a.EventId.CompareTo(b.EventId);
+            }
+
+            if (order == 0)
+            {
+                order = y.Aggregate.Count.CompareTo(x.Aggregate.Count);
+            }
+
+            if (order == 0)
+            {
+                order = Nullable.Compare(a.Alert, b.Alert);
+            }
+
+            return order != 0 ? order : string.CompareOrdinal(a.State, b.State);
+        }
+    }
+
     /// <summary>One spelling of a server name as the input writes it: its normalized name and the bucket it last fed.</summary>
     private sealed class ServerSpelling(string server)
     {
@@ -205,43 +238,55 @@ public sealed class DetectionCorrelator
 
         public IEnumerable<Detection> ToDetections()
         {
-            var hasCertificate = _evidence.Keys.Any(k => k.Kind == SignalKind.ImapCertificate);
-            var byIncident = _evidence
-                .GroupBy(pair => pair.Key.Kind switch
+            var hasCertificate = false;
+            foreach (var key in _evidence.Keys)
+            {
+                hasCertificate |= key.Kind == SignalKind.ImapCertificate;
+            }
+
+            // Evidence as reference-typed rows and one comparison: sorting them runs the runtime's shared, precompiled
+            // code instead of compiling a sorter per key type (a triage run pays for every method it compiles).
+            var groups = new SortedList<IncidentKind, List<EvidenceRow>>();
+            foreach (var (key, aggregate) in _evidence)
+            {
+                var kind = key.Kind switch
                 {
                     SignalKind.ImapCertificate => IncidentKind.ImapCertificateBinding,
                     // Schannel 36888 beside IMAP certificate errors is a symptom of the missing binding, not its own incident.
                     SignalKind.Schannel36888 => hasCertificate ? IncidentKind.ImapCertificateBinding : IncidentKind.TlsHandshakeFailure,
                     SignalKind.ProxyNotAuthenticated => IncidentKind.ImapProxyAuthFailure,
                     _ => IncidentKind.ImapConnectionLimit,
-                })
-                .OrderBy(g => g.Key);
-            foreach (var group in byIncident)
+                };
+                if (!groups.TryGetValue(kind, out var rows))
+                {
+                    groups.Add(kind, rows = []);
+                }
+
+                rows.Add(new EvidenceRow(key, aggregate));
+            }
+
+            foreach (var (kind, rows) in groups)
             {
-                var items = group
-                    .OrderBy(p => p.Key.Kind == SignalKind.Schannel36888 ? 1 : 0)
-                    .ThenBy(p => p.Key.Source, StringComparer.Ordinal)
-                    .ThenBy(p => p.Key.EventId)
-                    .ThenByDescending(p => p.Value.Count)
-                    .ThenBy(p => p.Key.Alert)
-                    .ThenBy(p => p.Key.State, StringComparer.Ordinal)
-                    .ToList();
-                var evidence = items.Select(p => new EvidenceItem(
-                    p.Key.Source,
-                    p.Key.EventId,
-                    p.Value.Count,
-                    p.Key.Alert,
-                    p.Key.Alert is { } a ? TlsAlerts.Name(a) : null,
-                    p.Key.State,
-                    p.Key.Alert is { } b ? TlsAlerts.SspiError(b) : null)).ToList();
-                yield return new Detection(
-                    server,
-                    group.Key,
-                    items.Sum(p => p.Value.Count),
-                    items.Min(p => p.Value.First),
-                    items.Max(p => p.Value.Last),
-                    evidence,
-                    DetectionRules.PlanFor(group.Key));
+                rows.Sort(EvidenceRow.Compare);
+                long count = 0;
+                DateTimeOffset first = DateTimeOffset.MaxValue, last = DateTimeOffset.MinValue;
+                var evidence = new List<EvidenceItem>(rows.Count);
+                foreach (var (key, aggregate) in rows)
+                {
+                    count += aggregate.Count;
+                    first = aggregate.First < first ? aggregate.First : first;
+                    last = aggregate.Last > last ? aggregate.Last : last;
+                    evidence.Add(new EvidenceItem(
+                        key.Source,
+                        key.EventId,
+                        aggregate.Count,
+                        key.Alert,
+                        key.Alert is { } a ? TlsAlerts.Name(a) : null,
+                        key.State,
+                        key.Alert is { } b ? TlsAlerts.SspiError(b) : null));
+                }
+
+                yield return new Detection(server, kind, count, first, last, evidence, DetectionRules.PlanFor(kind));
             }
         }
 
