@@ -53,6 +53,9 @@ param deployAutomation bool = false
 @description('Name of the Hybrid Runbook Worker group when deployAutomation is true.')
 param automationHybridWorkerGroupName string = 'exchange-imap'
 
+@description('Client id of the Entra ID app registration for App Service authentication (docs/deploy.md); empty leaves it off and nobody can approve.')
+param authClientId string = ''
+
 @description('NCRONTAB schedule of PollEventLog (the safety net behind the alerts).')
 param pollSchedule string = '0 */5 * * * *'
 
@@ -223,6 +226,7 @@ module functions 'app/functions.bicep' = {
     teamsWorkflowUrlSecretName: secretNames.teamsWorkflowUrl
     pollSchedule: pollSchedule
     exchangeServers: exchangeServers
+    authClientId: authClientId
     automationAccountId: deployAutomation ? automation!.outputs.id : ''
     automationHybridWorkerGroup: deployAutomation ? automation!.outputs.hybridWorkerGroupName : ''
   }

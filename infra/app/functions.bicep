@@ -35,6 +35,9 @@ param pollSchedule string
 @description('NCRONTAB schedule of TickIncidents: request time-outs, waiting incidents, and outbox (requests, Teams cards) redelivery.')
 param tickSchedule string = '0 * * * * *'
 
+@description('Client id of the Entra ID app registration for App Service authentication; empty leaves it off, and then the app refuses identity headers, so nobody can approve.')
+param authClientId string = ''
+
 @description('The optional Azure Automation back end; empty when not deployed.')
 param automationAccountId string = ''
 param automationHybridWorkerGroup string = ''
@@ -134,6 +137,36 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     name: 'scm'
     properties: {
       allow: false
+    }
+  }
+
+  // App Service authentication signs approvers in and strips forged X-MS-CLIENT-PRINCIPAL* headers; the app trusts
+  // those headers only with it on (WEBSITE_AUTH_ENABLED). Anonymous callers still pass: function keys (alert webhooks,
+  // event posts) and the signed approval links are checked by the app itself.
+  resource authSettings 'config' = if (!empty(authClientId)) {
+    name: 'authsettingsV2'
+    properties: {
+      platform: {
+        enabled: true
+      }
+      globalValidation: {
+        requireAuthentication: false
+        unauthenticatedClientAction: 'AllowAnonymous'
+      }
+      identityProviders: {
+        azureActiveDirectory: {
+          enabled: true
+          registration: {
+            clientId: authClientId
+            openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+          }
+        }
+      }
+      login: {
+        tokenStore: {
+          enabled: false
+        }
+      }
     }
   }
 

@@ -14,6 +14,7 @@ using ImapAutomation.Core.Polling;
 using ImapAutomation.Core.Teams;
 using ImapAutomation.Core.Telemetry;
 using ImapAutomation.Functions.Approvals;
+using ImapAutomation.Functions.Http;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -72,6 +73,7 @@ public static class FunctionsExtensions
         services.TryAddSingleton<EventIngestor>();
         services.TryAddSingleton<ApprovalTokens>();
         AddApproverCheck(services, configuration);
+        services.TryAddSingleton<CallerReader>();
 
         services.TryAddSingleton(sp => new LogAnalyticsClient(sp.GetRequiredService<TokenCredential>(), sp.GetService<LogAnalyticsClientOptions>()));
         services.TryAddSingleton(sp => new PollCheckpointStore(sp.GetRequiredService<TableServiceClient>().GetTableClient(StorageNames.CheckpointsTable)));

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using ImapAutomation.Core.Contracts;
 using ImapAutomation.Functions.Approvals;
+using ImapAutomation.Functions.Http;
 
 namespace ImapAutomation.Functions;
 
@@ -38,6 +39,12 @@ public sealed class FunctionsOptions : IValidatableObject
     /// </summary>
     public string FunctionKeyIdentity { get; set; } = "function-key@imapautomation.invalid";
 
+    /// <summary>
+    /// When the caller identity headers are believed: <see cref="IdentityHeaderTrust.AppServiceAuthentication"/> (only with
+    /// App Service authentication on, which strips forged ones) or <see cref="IdentityHeaderTrust.Trusted"/> (a local run only).
+    /// </summary>
+    public IdentityHeaderTrust IdentityHeaders { get; set; } = IdentityHeaderTrust.AppServiceAuthentication;
+
     /// <summary>How long an approval link on a card stays valid.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
     public TimeSpan ApprovalLinkLifetime { get; set; } = TimeSpan.FromHours(8);
@@ -63,6 +70,11 @@ public sealed class FunctionsOptions : IValidatableObject
         if (!Enum.IsDefined(ApproverSource))
         {
             yield return new($"Functions:ApproverSource must be {string.Join(" or ", Enum.GetNames<ApproverSource>())}.", [nameof(ApproverSource)]);
+        }
+
+        if (!Enum.IsDefined(IdentityHeaders))
+        {
+            yield return new($"Functions:IdentityHeaders must be {string.Join(" or ", Enum.GetNames<IdentityHeaderTrust>())}.", [nameof(IdentityHeaders)]);
         }
     }
 }

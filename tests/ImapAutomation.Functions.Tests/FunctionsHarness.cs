@@ -5,10 +5,13 @@ using Azure.Storage.Queues;
 using ImapAutomation.Core.Catalog;
 using ImapAutomation.Core.Contracts;
 using ImapAutomation.Core.LogAnalytics;
+using ImapAutomation.Functions.Http;
 using ImapAutomation.Testing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Primitives;
 
 namespace ImapAutomation.Functions.Tests;
 
@@ -45,8 +48,10 @@ public class FunctionsHarness : IAsyncLifetime
         Teams = await RecordingHttpServer.StartAsync(https: false);
         Teams.Fallback = new ScriptedResponse(202);
         Graph = await RecordingHttpServer.StartAsync();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
+            // What App Service sets with App Service authentication on: the identity headers tests send are the platform's.
+            [CallerReader.AuthEnabledSetting] = "True",
             ["Storage"] = _azurite.ConnectionString,
             ["Functions:Servers:0"] = Server,
             ["Functions:Servers:1"] = "exch02.contoso.com",
@@ -60,7 +65,13 @@ public class FunctionsHarness : IAsyncLifetime
             ["Teams:WebhookUrl"] = new Uri(Teams.BaseAddress, "workflows/incidents?sig=test-secret").AbsoluteUri,
             ["Teams:RetryBaseDelay"] = "00:00:00.010",
             ["Teams:MaxRetries"] = "1",
-        }.Concat(ExtraSettings)).Build();
+        };
+        foreach (var (key, value) in ExtraSettings)
+        {
+            settings[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
         var laOptions = new LogAnalyticsClientOptions { Endpoint = LogAnalytics.BaseAddress, Transport = new HttpClientTransport(LogAnalytics.CreateTrustingHandler()) };
@@ -84,7 +95,7 @@ public class FunctionsHarness : IAsyncLifetime
         }
     }
 
-    /// <summary>Settings a test class adds to (or overrides in) the common ones.</summary>
+    /// <summary>Settings a test class adds to (or overrides in, null to remove) the common ones.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSettings => [];
 
     public async Task DisposeAsync()
@@ -98,6 +109,30 @@ public class FunctionsHarness : IAsyncLifetime
 
     public T Get<T>()
         where T : notnull => ActivatorUtilities.CreateInstance<T>(Services);
+
+    /// <summary>Calls the Approvals function as the host would: a GET, or a form POST by a signed-in caller.</summary>
+    public async Task<IActionResult> RunApprovalsAsync(string method, string token, string? upn = null, string? decision = null, (string Name, string Value)? header = null)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        if (header is var (name, value))
+        {
+            context.Request.Headers[name] = value;
+        }
+
+        if (upn is not null)
+        {
+            context.Request.Headers[Functions.Approvals.Approvals.PrincipalHeader] = upn;
+        }
+
+        if (decision is not null)
+        {
+            context.Request.ContentType = "application/x-www-form-urlencoded";
+            context.Request.Form = new FormCollection(new Dictionary<string, StringValues> { ["decision"] = decision });
+        }
+
+        return await Get<Functions.Approvals.Approvals>().Run(context.Request, token, CancellationToken.None);
+    }
 
     /// <summary>Signs a result as the hybrid worker would, with the key the app is configured with.</summary>
     public static RunbookResult SignedAsTheWorker(RunbookResult result) =>

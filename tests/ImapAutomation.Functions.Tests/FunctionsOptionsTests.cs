@@ -41,4 +41,31 @@ public sealed class FunctionsOptionsTests
         Assert.Equal(["exch01.contoso.com", "EXCH02.contoso.com", "exch03.contoso.com"], options.Servers);
         Assert.True(options.IsKnownServer("exch02.contoso.com"));
     }
+
+    [Theory]
+    [InlineData("AppServiceAuthentication", null)]
+    [InlineData("trusted", null)]
+    [InlineData("7", "Functions:IdentityHeaders must be AppServiceAuthentication or Trusted")]
+    [InlineData("Always", "IdentityHeaders")]
+    public void AddImapAutomationServices_IdentityHeadersSetting_InvalidValueRefusedOnStart(string value, string? error)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Functions:Servers:0"] = "exch01.contoso.com",
+            ["Functions:IdentityHeaders"] = value,
+        }).Build();
+        using var provider = new ServiceCollection().AddLogging().AddImapAutomationServices(configuration).BuildServiceProvider();
+
+        // What ValidateOnStart makes the host do before the first request: bind and validate (other sections are not set here).
+        var exception = Record.Exception(() => provider.GetRequiredService<IOptions<FunctionsOptions>>().Value);
+
+        if (error is null)
+        {
+            Assert.Null(exception);
+        }
+        else
+        {
+            Assert.Contains(error, Assert.IsAssignableFrom<Exception>(exception).ToString(), StringComparison.Ordinal);
+        }
+    }
 }

@@ -57,6 +57,9 @@ internal sealed class LocalCloud : IAsyncDisposable
             ["Functions:Servers:0"] = DemoScenario.BrokenServer,
             ["Functions:Servers:1"] = DemoScenario.HealthyServer,
             ["Functions:Approvers:0"] = Approver,
+            // The demo itself stands where App Service authentication would (it sets the identity header when it
+            // approves through the card link), so it trusts that header; a deployed app never sets this.
+            ["Functions:IdentityHeaders"] = "Trusted",
             ["RunbookSigning:CurrentKeyId"] = signingKeyId,
             ["RunbookSigning:CurrentKey"] = Convert.ToBase64String(signingKey),
             // Cards go to the demo's local Teams sink through the webhook transport; their links name the app's

@@ -5,7 +5,6 @@ using ImapAutomation.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Options;
 
 namespace ImapAutomation.Functions.Approvals;
 
@@ -13,7 +12,7 @@ namespace ImapAutomation.Functions.Approvals;
 /// The signed links on incident cards. GET only shows a confirmation page, because mail and chat scanners fetch links
 /// on their own; the decision is a POST by a signed-in approver. A link is bound to one step and spent once decided.
 /// </summary>
-public sealed class Approvals(ApprovalTokens tokens, IncidentEngine engine, IApproverCheck approvers, IOptions<FunctionsOptions> options)
+public sealed class Approvals(ApprovalTokens tokens, IncidentEngine engine, IApproverCheck approvers, CallerReader callers)
 {
     /// <summary>The caller's UPN, set by App Service authentication (Entra ID) in front of the app.</summary>
     public const string PrincipalHeader = CallerIdentity.PrincipalNameHeader;
@@ -44,11 +43,16 @@ public sealed class Approvals(ApprovalTokens tokens, IncidentEngine engine, IApp
                 form: token);
         }
 
-        var (caller, identityError) = CallerIdentity.Read(request, options.Value.FunctionKeyIdentity);
-        if (caller is not { IsPerson: true } || !await approvers.IsApproverAsync(caller.Upn, cancellationToken).ConfigureAwait(false))
+        var read = callers.Read(request, nameof(Approvals));
+        if (read.Caller is not { } caller)
+        {
+            return Page(read.Status, read.Title, read.Error!, form: null);
+        }
+
+        if (!caller.IsPerson || !await approvers.IsApproverAsync(caller.Upn, cancellationToken).ConfigureAwait(false))
         {
             return Page(StatusCodes.Status403Forbidden, "Not an approver",
-                caller is null ? identityError! : !caller.IsPerson ? "Sign in first (App Service authentication)." : $"{caller.Upn} is not an approver ({approvers.Source}).", form: null);
+                !caller.IsPerson ? "Sign in first (App Service authentication)." : $"{caller.Upn} is not an approver ({approvers.Source}).", form: null);
         }
 
         var upn = caller.Upn;

@@ -8,7 +8,8 @@ namespace ImapAutomation.Functions.Http;
 /// <summary>
 /// Who is calling, from the headers App Service authentication (Easy Auth) sets after signing the caller in:
 /// <c>X-MS-CLIENT-PRINCIPAL-NAME</c>, else the name claim of <c>X-MS-CLIENT-PRINCIPAL</c> (base64 JSON).
-/// Easy Auth removes both from incoming requests, so they can be trusted only with it turned on (docs/configuration.md).
+/// Easy Auth removes both from incoming requests, so they can be trusted only with it turned on: <see cref="CallerReader"/>
+/// decides that before calling <see cref="Read"/> (docs/configuration.md).
 /// A caller with neither header came in with a function key and gets <see cref="FunctionsOptions.FunctionKeyIdentity"/>.
 /// </summary>
 internal sealed record CallerIdentity(string Upn, bool IsPerson)

@@ -5,7 +5,6 @@ using ImapAutomation.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Options;
 
 namespace ImapAutomation.Functions.Incidents;
 
@@ -14,25 +13,27 @@ namespace ImapAutomation.Functions.Incidents;
 /// <c>POST incidents/{server}/{kind}/resolve</c> closes it, <c>.../rerun</c> starts one fresh attempt of a Failed or
 /// Escalated incident's plan.
 /// </summary>
-public sealed class IncidentActions(IncidentEngine engine, IApproverCheck approvers, IOptions<FunctionsOptions> options)
+public sealed class IncidentActions(IncidentEngine engine, IApproverCheck approvers, CallerReader callers)
 {
+    private const string ResolveFunction = "ResolveIncident";
+    private const string RerunFunction = "RerunIncident";
     private const long MaxBodyBytes = 4 * 1024;
     private static readonly string[] MediaTypes = ["application/json"];
 
-    [Function("ResolveIncident")]
+    [Function(ResolveFunction)]
     public Task<IActionResult> Resolve(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "incidents/{server}/{kind}/resolve")] HttpRequest request,
         string server, string kind, CancellationToken cancellationToken) =>
-        ActAsync(request, server, kind, engine.ResolveAsync, cancellationToken);
+        ActAsync(request, ResolveFunction, server, kind, engine.ResolveAsync, cancellationToken);
 
-    [Function("RerunIncident")]
+    [Function(RerunFunction)]
     public Task<IActionResult> Rerun(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "incidents/{server}/{kind}/rerun")] HttpRequest request,
         string server, string kind, CancellationToken cancellationToken) =>
-        ActAsync(request, server, kind, engine.RerunAsync, cancellationToken);
+        ActAsync(request, RerunFunction, server, kind, engine.RerunAsync, cancellationToken);
 
     private async Task<IActionResult> ActAsync(
-        HttpRequest request, string server, string kind,
+        HttpRequest request, string function, string server, string kind,
         Func<string, string, string, CancellationToken, Task<IncidentChange>> act, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -43,10 +44,10 @@ public sealed class IncidentActions(IncidentEngine engine, IApproverCheck approv
 
         var id = IncidentIds.For(host, parsed);
 
-        var (caller, identityError) = CallerIdentity.Read(request, options.Value.FunctionKeyIdentity);
-        if (caller is null)
+        var read = callers.Read(request, function);
+        if (read.Caller is not { } caller)
         {
-            return Problem.Create(StatusCodes.Status400BadRequest, "Unusable caller identity", identityError!);
+            return Problem.Create(read.Status, read.Title, read.Error!);
         }
 
         if (!caller.IsPerson)

@@ -16,7 +16,7 @@ namespace ImapAutomation.Functions.Runbooks;
 /// <c>{"server":..., "parameters":{...}, "whatIf":bool}</c>. Policy applies as to the engine's own steps; the run
 /// is the server's <c>OperatorRequest</c> incident. An <c>Idempotency-Key</c> header makes retries safe.
 /// </summary>
-public sealed class TriggerRunbook(IncidentEngine engine, IApproverCheck approvers, IOptions<FunctionsOptions> options)
+public sealed class TriggerRunbook(IncidentEngine engine, IApproverCheck approvers, CallerReader callers, IOptions<FunctionsOptions> options)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const long MaxBodyBytes = 16 * 1024;
@@ -35,10 +35,10 @@ public sealed class TriggerRunbook(IncidentEngine engine, IApproverCheck approve
                 $"{ParameterValidator.Show(name)} is not a catalog runbook; use one of {string.Join(", ", RunbookNames.All)}.");
         }
 
-        var (caller, identityError) = CallerIdentity.Read(request, options.Value.FunctionKeyIdentity);
-        if (caller is null)
+        var read = callers.Read(request, nameof(TriggerRunbook));
+        if (read.Caller is not { } caller)
         {
-            return Problem.Create(StatusCodes.Status400BadRequest, "Unusable caller identity", identityError!);
+            return Problem.Create(read.Status, read.Title, read.Error!);
         }
 
         var key = request.Headers[IdempotencyKeyHeader].ToString();

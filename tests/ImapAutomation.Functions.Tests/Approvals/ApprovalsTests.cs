@@ -3,10 +3,8 @@ using ImapAutomation.Core.Approvals;
 using ImapAutomation.Core.Incidents;
 using ImapAutomation.Functions.Ingest;
 using ImapAutomation.Functions.Tests.Ingest;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Primitives;
 
 namespace ImapAutomation.Functions.Tests.Approvals;
 
@@ -31,25 +29,6 @@ public sealed class ApprovalHarness : FunctionsHarness
         var incident = (await Services.GetRequiredService<IncidentEngine>().GetAsync(server + "/ImapConnectionLimit", CancellationToken.None))!;
         Assert.Equal(IncidentState.AwaitingApproval, incident.State);
         return (incident, Services.GetRequiredService<ApprovalTokens>().Issue(incident, TimeSpan.FromHours(1)));
-    }
-
-    /// <summary>Calls the Approvals function as the host would: a GET, or a form POST by a signed-in caller.</summary>
-    public async Task<IActionResult> RunApprovalsAsync(string method, string token, string? upn = null, string? decision = null)
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Method = method;
-        if (upn is not null)
-        {
-            context.Request.Headers[Functions.Approvals.Approvals.PrincipalHeader] = upn;
-        }
-
-        if (decision is not null)
-        {
-            context.Request.ContentType = "application/x-www-form-urlencoded";
-            context.Request.Form = new FormCollection(new Dictionary<string, StringValues> { ["decision"] = decision });
-        }
-
-        return await Get<Functions.Approvals.Approvals>().Run(context.Request, token, CancellationToken.None);
     }
 }
 

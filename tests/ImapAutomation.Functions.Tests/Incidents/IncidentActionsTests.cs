@@ -15,7 +15,7 @@ public sealed class IncidentActionsTests(OperatorHarness harness) : IClassFixtur
     [Fact]
     public async Task Rerun_FailedIncidentByAnApprover_FreshAttemptQueuedAndRecorded()
     {
-        var id = await FailedRunAsync("exch03.contoso.com");
+        var id = await harness.FailedRunAsync("exch03.contoso.com");
 
         var result = await harness.Get<IncidentActions>().Rerun(
             FunctionsHarness.Post("""{"reason":"service account unlocked"}""", "application/json", OperatorHarness.As(OperatorHarness.Approver)),
@@ -34,7 +34,7 @@ public sealed class IncidentActionsTests(OperatorHarness harness) : IClassFixtur
     [Fact]
     public async Task Resolve_FailedIncidentByAnApprover_ClosedWithWhoAndWhy()
     {
-        var id = await FailedRunAsync("exch04.contoso.com");
+        var id = await harness.FailedRunAsync("exch04.contoso.com");
 
         var result = await harness.Get<IncidentActions>().Resolve(
             FunctionsHarness.Post("""{"reason":"restarted by hand"}""", "application/json", OperatorHarness.Principal(OperatorHarness.Approver)),
@@ -53,7 +53,7 @@ public sealed class IncidentActionsTests(OperatorHarness harness) : IClassFixtur
     [InlineData(OperatorHarness.Approver, """{"reason":"line\nbreak"}""", 400, "printable")]
     public async Task Rerun_NotAllowedOrNoReason_4xxAndNothingChanged(string? caller, string body, int status, string reason)
     {
-        var id = await FailedRunAsync("exch05.contoso.com");
+        var id = await harness.FailedRunAsync("exch05.contoso.com");
         var headers = caller is null ? [] : new[] { OperatorHarness.As(caller) };
 
         var result = await harness.Get<IncidentActions>().Rerun(FunctionsHarness.Post(body, "application/json", headers), "exch05.contoso.com", "OperatorRequest", None);
@@ -85,24 +85,5 @@ public sealed class IncidentActionsTests(OperatorHarness harness) : IClassFixtur
             FunctionsHarness.Post("""{"reason":"done"}""", "application/json", OperatorHarness.As(OperatorHarness.Approver)), server, kind, None);
 
         Assert.Equal(status, Assert.IsType<ObjectResult>(result).StatusCode);
-    }
-
-    /// <summary>An operator run of Restart-ImapServices whose result came back Failed.</summary>
-    private async Task<string> FailedRunAsync(string server)
-    {
-        await harness.TriggerAsync(RunbookNames.RestartImapServices, $$"""{"server":"{{server}}"}""", OperatorHarness.As(OperatorHarness.Operator));
-        var id = IncidentIds.For(server, IncidentKind.OperatorRequest);
-        var requestId = (await harness.Engine.GetAsync(id, None))!.Plan[0].RequestId!;
-        await harness.Engine.ApplyResultAsync(FunctionsHarness.SignedAsTheWorker(new RunbookResult
-        {
-            SchemaVersion = RunbookResult.CurrentSchemaVersion,
-            RequestId = requestId,
-            Status = RunbookStatus.Failed,
-            StartedAt = DateTimeOffset.UtcNow,
-            CompletedAt = DateTimeOffset.UtcNow,
-            Error = "MSExchangeIMAP4 did not start",
-        }), None);
-        Assert.Equal(IncidentState.Failed, (await harness.Engine.GetAsync(id, None))!.State);
-        return id;
     }
 }

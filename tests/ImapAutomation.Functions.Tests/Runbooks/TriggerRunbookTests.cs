@@ -14,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ImapAutomation.Functions.Tests.Runbooks;
 
 /// <summary>One approver by list; servers enough for each test to have its own.</summary>
-public sealed class OperatorHarness : FunctionsHarness
+public class OperatorHarness : FunctionsHarness
 {
     public const string Approver = "lead@contoso.com";
     public const string Operator = "dana@contoso.com";
@@ -40,6 +40,25 @@ public sealed class OperatorHarness : FunctionsHarness
 
     public Task<IActionResult> TriggerAsync(string runbook, string body, params (string, string)[] headers) =>
         Get<TriggerRunbook>().Run(Post(body, "application/json", headers), runbook, CancellationToken.None);
+
+    /// <summary>A function-key run of Restart-ImapServices on the server whose result came back Failed; its incident id.</summary>
+    public async Task<string> FailedRunAsync(string server)
+    {
+        await TriggerAsync(RunbookNames.RestartImapServices, $$"""{"server":"{{server}}"}""");
+        var id = IncidentIds.For(server, IncidentKind.OperatorRequest);
+        var requestId = (await Engine.GetAsync(id, CancellationToken.None))!.Plan[0].RequestId!;
+        await Engine.ApplyResultAsync(SignedAsTheWorker(new RunbookResult
+        {
+            SchemaVersion = RunbookResult.CurrentSchemaVersion,
+            RequestId = requestId,
+            Status = RunbookStatus.Failed,
+            StartedAt = DateTimeOffset.UtcNow,
+            CompletedAt = DateTimeOffset.UtcNow,
+            Error = "MSExchangeIMAP4 did not start",
+        }), CancellationToken.None);
+        Assert.Equal(IncidentState.Failed, (await Engine.GetAsync(id, CancellationToken.None))!.State);
+        return id;
+    }
 }
 
 public sealed class TriggerRunbookTests(OperatorHarness harness) : IClassFixture<OperatorHarness>
