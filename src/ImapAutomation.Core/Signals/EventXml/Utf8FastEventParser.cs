@@ -88,7 +88,6 @@ internal sealed class Utf8FastEventParser
             return TryApply(frame, _holes.AsSpan(0, matched), out result);
         }
 
-        _data.Clear();
         _dataAt.Clear();
         _holeCount = 0;
         var fields = default(EventFields);
