@@ -76,6 +76,7 @@ public sealed class FastPathShapeTests
         "x\r\ny", "x\ny", "x\tz", "]]>", "]]", "\u0001", "caf\u00e9", "\u00a0", "\uFFFE", "99999999999", "-5", "+7", " 12", "0x10",
         "2026-10-14T08:00:00Z", "2026-02-30T08:00:00Z", "2026-10-14T08:00:00+02:00", "<", ">", "'", "[x](https://evil.example)",
         "{{DATE(2026-01-01T00:00:00Z)}}", "alertdesc", "ALERTDESC", new string('v', 3000),
+        "hi!", "why?", "\u0085", "\uE000", "\U0001F600", "\uD7FF", "</Event>",
     ];
 
     [Theory]
@@ -138,5 +139,87 @@ public sealed class FastPathShapeTests
         }
 
         Assert.InRange(parser.ShapeNodes, 1, EventShapes.MaxNodes);
+    }
+
+    /// <summary>Inputs around events of a learnt shape, where reading before framing must still cut what framing cuts.</summary>
+    public static TheoryData<string, string> Edges() => new()
+    {
+        { "cut by the end of the input", Positional + Positional[..^12] },
+        { "cut in its last tag", Positional + Positional.TrimEnd()[..^2] },
+        { "next event on the same line", Positional.TrimEnd() + Positional.TrimEnd() + Positional },
+        { "text after it", Positional.TrimEnd() + "garbage" + Positional },
+        { "in an Events wrapper", "<Events>" + Positional + Positional + "</Events>" },
+        { "end tag with a space", Positional + Positional.Replace("</Event>", "</Event >", StringComparison.Ordinal) },
+        { "end tag of another name", Positional + Positional.Replace("</Event>", "</Eventx>", StringComparison.Ordinal) + Positional },
+        { "a second start inside it", Positional + Positional.Replace("<Correlation />", "<Event>", StringComparison.Ordinal) + Positional },
+        { "a value running to the next event", Positional + Positional.Replace("ThreadID=\"632\"", "ThreadID=\"632", StringComparison.Ordinal) + Positional },
+        { "a value over the event size limit", Positional + Positional.Replace("second", new string('s', 1_100_000), StringComparison.Ordinal) + Positional },
+    };
+
+    [Theory]
+    [MemberData(nameof(Edges))]
+    public async Task ReadAsync_KnownShapeAtAnEdge_SameAsTheConformingParser(string edge, string input)
+    {
+        Assert.False(string.IsNullOrEmpty(edge));
+        await FastPathDifferentialTests.AssertSameAsync(Encoding.UTF8.GetBytes(input));
+    }
+
+    [Fact]
+    public async Task ReadAsync_KnownShapeAcrossReadBlocks_SameAsTheConformingParser()
+    {
+        // Over 2 MiB of one shape with varying values: events straddle the parser's 1 MiB read blocks.
+        var storm = new StringBuilder();
+        for (var i = 0; storm.Length < 2_300_000; i++)
+        {
+            storm.Append(Named.Replace("1204", (1000 + (i % 977)).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        }
+
+        await FastPathDifferentialTests.AssertSameAsync(Encoding.UTF8.GetBytes(storm.ToString()));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xC3, 0x28 })]
+    [InlineData(new byte[] { 0x80 })]
+    [InlineData(new byte[] { 0xC0, 0xAF })]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
+    [InlineData(new byte[] { 0xEF, 0xBF, 0xBF })]
+    [InlineData(new byte[] { 0xE2, 0x82 })]
+    public async Task ReadAsync_KnownShapeWithInvalidOrUnusualUtf8_SameAsTheConformingParser(byte[] bytes)
+    {
+        var clean = Encoding.UTF8.GetBytes(Named);
+        var at = Named.IndexOf("51</Data>", StringComparison.Ordinal);
+        byte[] mutated = [.. clean.AsSpan(0, at), .. bytes, .. clean.AsSpan(at)];
+
+        await FastPathDifferentialTests.AssertSameAsync([.. clean, .. mutated, .. clean]);
+    }
+
+    [Fact]
+    public void TryReadKnown_InputRunsOnPastTheEvent_ReadsTheEventAndItsLength()
+    {
+        var parser = new Utf8FastEventParser();
+        var frame = Encoding.UTF8.GetBytes(Named.TrimEnd());
+        Assert.False(parser.TryReadKnown([.. frame, .. "\n<Event"u8], out _, out _)); // not learnt yet
+        Assert.True(parser.TryRead(frame, out _));
+
+        var second = Encoding.UTF8.GetBytes(Named.Replace("EXCH14", "EXCH15", StringComparison.Ordinal).TrimEnd());
+        Assert.True(parser.TryReadKnown([.. second, .. "\n<Event xmlns=\""u8], out var length, out var e));
+
+        Assert.Equal((second.Length, "EXCH15.contoso.com", "51"), (length, e!.Server, e.NamedData["AlertDesc"]));
+    }
+
+    [Theory]
+    [InlineData("cut short", "</EventData>", "</EventDa")]
+    [InlineData("a control in a value", ">51<", ">5\u00011<")]
+    [InlineData("a '?' in a value", ">51<", ">51?<")]
+    [InlineData("a '!' in an attribute", "\"ErrorState\"", "\"Error!State\"")]
+    [InlineData("a private-use character", ">51<", ">\uE00051<")]
+    public void TryReadKnown_UnusualOrIncompleteEvent_LeavesItToFramingAndTheFullPath(string why, string from, string to)
+    {
+        var parser = new Utf8FastEventParser();
+        Assert.True(parser.TryRead(Encoding.UTF8.GetBytes(Named.TrimEnd()), out _));
+        var text = Named.TrimEnd().Replace(from, to, StringComparison.Ordinal);
+        Assert.NotEqual(Named.TrimEnd(), text);
+
+        Assert.False(parser.TryReadKnown(Encoding.UTF8.GetBytes(text), out _, out _), why);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Xml;
@@ -51,6 +52,14 @@ internal sealed class EventElementReader : IDisposable
     }
 
     public void Dispose() => _segment.Dispose();
+
+    /// <summary>The event <paramref name="input"/> starts with, when the fast path knows its shape; else frame it and <see cref="Read"/> it.</summary>
+    public bool TryReadKnown(ReadOnlySpan<byte> input, out int length, [NotNullWhen(true)] out SignalEvent? result)
+    {
+        length = 0;
+        result = null;
+        return _fast is not null && _fast.TryReadKnown(input, out length, out result);
+    }
 
     /// <summary>Parses one framed event (UTF-8); throws XmlException or EventFormatException.</summary>
     /// <remarks>

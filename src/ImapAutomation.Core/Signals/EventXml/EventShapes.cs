@@ -51,20 +51,30 @@ internal sealed class EventShapes
     private int _nodes;
     private int _literalBytes;
 
-    /// <summary>Reads a frame of a known shape into its holes (those with a role); -1 when no known shape fits.</summary>
+    /// <summary>
+    /// Reads the event of a known shape that <paramref name="input"/> starts with into its holes (those with a role),
+    /// and its length through <c>&lt;/Event&gt;</c>; -1 when no known shape fits. The input may run on past the event.
+    /// </summary>
+    /// <remarks>
+    /// Every value not seen before is checked here for what the full fast path checks the whole frame for (controls,
+    /// <c>!</c>, <c>?</c>, invalid or unusual UTF-8); the markup passed those checks when its shape was learnt. A shape's
+    /// markup holds <c>&lt;/Event&gt;</c> only at its end (a frame ends at the first one) and no value holds a
+    /// <c>&lt;</c>, so the event found here is the one framing would cut.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int Match(ReadOnlySpan<byte> frame, Span<Hole> holes)
+    public int Match(ReadOnlySpan<byte> input, Span<Hole> holes, out int length)
     {
+        length = 0;
         var node = _root;
         var pos = 0;
         var count = 0;
         while (true)
         {
-            var rest = frame[pos..];
+            var rest = input[pos..];
             Node? next = null;
             foreach (var child in node.Children)
             {
-                if (rest.StartsWith(child.Literal) && (child.Kind != HoleKind.End || rest.Length == child.Literal.Length))
+                if (rest.StartsWith(child.Literal))
                 {
                     next = child;
                     break;
@@ -80,26 +90,28 @@ internal sealed class EventShapes
             node = next;
             if (next.Kind == HoleKind.End)
             {
+                length = pos;
                 return count;
             }
 
-            var length = 0;
+            var valueLength = 0;
             var entities = false;
             if (next.Kind != HoleKind.Empty)
             {
-                rest = frame[pos..];
+                rest = input[pos..];
                 var sample = next.Sample;
 
                 // The value seen when the shape was learnt passed the checks then; the same bytes need no new check.
                 if (rest.Length > sample.Length && rest[sample.Length] == next.Terminator && rest.StartsWith(sample))
                 {
-                    length = sample.Length;
+                    valueLength = sample.Length;
                     entities = next.SampleHasEntities;
                 }
                 else
                 {
-                    length = rest.IndexOf(next.Terminator);
-                    if (length < 0 || !IsValue(rest[..length], next.Kind, out entities))
+                    // Stopping at '<' keeps a search within the event even when the input runs on.
+                    valueLength = rest.IndexOfAny(next.Terminator, (byte)'<');
+                    if (valueLength < 0 || rest[valueLength] != next.Terminator || !IsValue(rest[..valueLength], next.Kind, out entities))
                     {
                         return -1;
                     }
@@ -113,10 +125,10 @@ internal sealed class EventShapes
                     return -1;
                 }
 
-                holes[count++] = new Hole(pos..(pos + length), next.Kind, next.Role, entities);
+                holes[count++] = new Hole(pos..(pos + valueLength), next.Kind, next.Role, entities);
             }
 
-            pos += length;
+            pos += valueLength;
         }
     }
 
@@ -157,7 +169,8 @@ internal sealed class EventShapes
     private static bool IsValue(ReadOnlySpan<byte> value, HoleKind kind, out bool entities)
     {
         entities = false;
-        return kind == HoleKind.Attribute ? !value.ContainsAny(Utf8FastEventParser.AttributeUnusual) : Utf8FastEventParser.IsPlainText(value, out entities);
+        return Utf8FastEventParser.IsUsual(value) &&
+            (kind == HoleKind.Attribute ? !value.ContainsAny(Utf8FastEventParser.AttributeUnusual) : Utf8FastEventParser.IsPlainText(value, out entities));
     }
 
     private Node? Step(Node node, ReadOnlySpan<byte> literal, HoleKind kind, byte terminator, HoleRole role, ReadOnlySpan<byte> sample, bool sampleHasEntities)

@@ -71,21 +71,17 @@ internal sealed class Utf8FastEventParser
     public bool TryRead(ReadOnlySpan<byte> frame, [NotNullWhen(true)] out SignalEvent? result)
     {
         result = null;
-
-        // Controls other than tab/CR/LF, the markup a fast path does not handle (CDATA, comments, PIs, DTDs: '!', '?'),
-        // and non-ASCII unless it is valid UTF-8 below U+D000 (surrogates, private use and non-characters go to XmlReader).
-        var odd = frame.IndexOfAnyExcept(Usual);
-        if (odd >= 0 && (frame[odd..].ContainsAny(Unusual) || frame.ContainsAnyInRange((byte)0xED, (byte)0xFF) || !Utf8.IsValid(frame)))
-        {
-            return false;
-        }
-
         _data.Clear();
-        var matched = _shapes.Match(frame, _holes);
-        if (matched >= 0)
+        var matched = _shapes.Match(frame, _holes, out var length);
+        if (matched >= 0 && length == frame.Length)
         {
             ShapeMatches++;
             return TryApply(frame, _holes.AsSpan(0, matched), out result);
+        }
+
+        if (!IsUsual(frame))
+        {
+            return false;
         }
 
         _dataAt.Clear();
@@ -98,6 +94,37 @@ internal sealed class Utf8FastEventParser
 
         LearnShape(frame, fields);
         return true;
+    }
+
+    /// <summary>
+    /// Reads the event <paramref name="input"/> starts with when it has a known shape, before it is framed: framing
+    /// would cut the same <paramref name="length"/> bytes (see <see cref="EventShapes.Match"/>), so a storm's events are
+    /// not searched for their end first. False: frame the event and read it with <see cref="TryRead"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool TryReadKnown(ReadOnlySpan<byte> input, out int length, [NotNullWhen(true)] out SignalEvent? result)
+    {
+        result = null;
+        _data.Clear();
+        var matched = _shapes.Match(input, _holes, out length);
+        if (matched < 0 || !TryApply(input[..length], _holes.AsSpan(0, matched), out result))
+        {
+            return false;
+        }
+
+        ShapeMatches++;
+        return true;
+    }
+
+    /// <summary>
+    /// Bytes the fast path reads as they are: none of the controls but tab, CR and LF, none of the markup it does not
+    /// handle (CDATA, comments, PIs, DTDs: '!', '?'), and non-ASCII only as valid UTF-8 below U+D000 (surrogates,
+    /// private use and non-characters go to XmlReader). Split at ASCII bytes, a frame passes when each part does.
+    /// </summary>
+    internal static bool IsUsual(ReadOnlySpan<byte> bytes)
+    {
+        var odd = bytes.IndexOfAnyExcept(Usual);
+        return odd < 0 || !(bytes[odd..].ContainsAny(Unusual) || bytes.ContainsAnyInRange((byte)0xED, (byte)0xFF) || !Utf8.IsValid(bytes));
     }
 
     /// <summary>Reads the values of a frame of a known shape, as the full path would have read them.</summary>

@@ -281,6 +281,17 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
     private bool TryReadEvent(out SignalItem item)
     {
         item = null!;
+
+        // Most events of a storm have a shape the fast path knows: read them before searching for their end.
+        var open = _buffer.AsSpan(_position, Math.Min(_end - _position, _options.MaxEventChars));
+        if (_events.TryReadKnown(open, out var known, out var signal))
+        {
+            _mode = Mode.Seek;
+            item = signal;
+            Advance(_position + known);
+            return true;
+        }
+
         var endIndex = FindEventEnd();
         if (endIndex == -3)
         {
