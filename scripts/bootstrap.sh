@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every real part the tests and the demo start: Debian packages (Dovecot, Chromium, libevtx-utils),
+# Installs every real part the tests and the demo start: Debian packages (Dovecot, Chromium, libevtx-utils, and clang
+# with zlib for the native build of imapauto),
 # the pinned npm packages in tools/node (Azurite, the Adaptive Cards renderer), and the NuGet-shipped tools
 # (Pester, the Bicep CLI) into .tools/. Idempotent: a second run only checks.
 set -euo pipefail
@@ -12,7 +13,7 @@ sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 
 # Debian packages ------------------------------------------------------------------------------
-apt_packages=(dovecot-imapd chromium libevtx-utils openssl)
+apt_packages=(dovecot-imapd chromium libevtx-utils openssl clang zlib1g-dev)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -23,6 +23,16 @@ if [ $build_rc -ne 0 ]; then
   exit $build_rc
 fi
 
+# The native imapauto, published once for the tests that hold it to the development build's results.
+native="$(bash scripts/publish-native.sh "$root/artifacts/native")"
+native_rc=$?
+if [ $native_rc -ne 0 ]; then
+  echo "native publish failed" >&2
+  echo "tests: 0 passed, 1 failed"
+  exit $native_rc
+fi
+export IMAPAUTO_NATIVE="$native"
+
 dotnet test ImapAutomation.sln -c Release --no-build --nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@"
 test_rc=$?

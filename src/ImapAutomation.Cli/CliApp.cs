@@ -1,22 +1,35 @@
 namespace ImapAutomation.Cli;
 
 /// <summary>Entry point of the <c>imapauto</c> command; writers are injected so tests read what a person would see.</summary>
-internal static class CliApp
+internal static partial class CliApp
 {
     public const int Ok = 0;
     public const int UsageError = 1;
 
     /// <summary>One line per command; each command lives in its own folder and reads its own options.</summary>
-    private static readonly Dictionary<string, Func<CliContext, Task<int>>> Commands = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Func<CliContext, Task<int>>> Commands = CreateCommands();
+
+    private static Dictionary<string, Func<CliContext, Task<int>>> CreateCommands()
     {
-        ["triage"] = Triage.TriageCommand.RunAsync,
-        ["generate"] = Generate.GenerateCommand.RunAsync,
-        ["bench"] = Bench.BenchCommand.RunAsync,
-        ["cards"] = Cards.CardsCommand.RunAsync,
-        ["probe"] = Probe.ProbeCommand.RunAsync,
-        ["evtx"] = Evtx.EvtxCommand.RunAsync,
-        ["demo"] = Demo.DemoCommand.RunAsync,
-    };
+        var commands = new Dictionary<string, Func<CliContext, Task<int>>>(StringComparer.Ordinal)
+        {
+            ["triage"] = Triage.TriageCommand.RunAsync,
+            ["generate"] = Generate.GenerateCommand.RunAsync,
+            ["bench"] = Bench.BenchCommand.RunAsync,
+            ["cards"] = Cards.CardsCommand.RunAsync,
+            ["probe"] = Probe.ProbeCommand.RunAsync,
+            ["evtx"] = Evtx.EvtxCommand.RunAsync,
+            ["demo"] = NativeBuild.DemoAsync,
+        };
+        AddDevelopmentCommands(commands);
+        return commands;
+    }
+
+    /// <summary>
+    /// Commands that run the whole stack in process (the demo: Functions, the hybrid worker, PowerShell): only in the
+    /// development build, where <c>Demo/</c> implements this; the native build leaves it out (see <see cref="NativeBuild"/>).
+    /// </summary>
+    static partial void AddDevelopmentCommands(Dictionary<string, Func<CliContext, Task<int>>> commands);
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 namespace ImapAutomation.Cli.Bench;
 
 /// <summary><c>imapauto bench &lt;what&gt;</c>: measured figures for docs/benchmarks.md, never timer assertions in tests.</summary>
-internal static class BenchCommand
+internal static partial class BenchCommand
 {
     public const string Usage = """
         Usage: imapauto bench xmlreader|parse FILE
@@ -23,7 +23,9 @@ internal static class BenchCommand
 
         if (context.Args.Length > 0 && context.Args[0] == "incidents")
         {
-            return await BenchIncidentsCommand.RunAsync(context).ConfigureAwait(false);
+            Func<CliContext, Task<int>> incidents = NativeBuild.BenchIncidentsAsync;
+            UseDevelopmentPasses(ref incidents);
+            return await incidents(context).ConfigureAwait(false);
         }
 
         if (context.Args.Length == 0 || context.Args[0] != "evtx")
@@ -42,4 +44,7 @@ internal static class BenchCommand
 
         return await new EvtxBenchmark(options, context.Stdout, context.Stderr).RunAsync(context.CancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The incident-store pass (Azure.Data.Tables against Azurite): development build only (Bench/BenchIncidentsCommand.cs).</summary>
+    static partial void UseDevelopmentPasses(ref Func<CliContext, Task<int>> incidents);
 }

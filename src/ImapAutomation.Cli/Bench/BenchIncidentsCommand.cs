@@ -214,3 +214,9 @@ internal static class BenchIncidentsCommand
         }
     }
 }
+
+/// <summary>The incident-store pass, in the development build only (the native build leaves this file out).</summary>
+internal static partial class BenchCommand
+{
+    static partial void UseDevelopmentPasses(ref Func<CliContext, Task<int>> incidents) => incidents = BenchIncidentsCommand.RunAsync;
+}

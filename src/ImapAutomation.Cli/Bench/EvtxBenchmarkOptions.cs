@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace ImapAutomation.Cli.Bench;
@@ -17,6 +18,9 @@ internal sealed class EvtxBenchmarkOptions
 
     public string Evtxexport { get; set; } = "/usr/bin/evtxexport";
 
+    // Validation reads EvtxBenchmarkOptions's properties and their attributes by reflection: kept whole in a trimmed (native) build.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(EvtxBenchmarkOptions))]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "EvtxBenchmarkOptions is sealed and its properties are kept by the DynamicDependency above.")]
     public static EvtxBenchmarkOptions? Parse(string[] args, out string error)
     {
         var options = new EvtxBenchmarkOptions();

@@ -105,13 +105,16 @@ internal static class AdaptiveElements
         ["actions"] = new JsonArray([.. actions]),
     };
 
+    /// <summary>Adds an element as a node: <c>JsonArray.Add&lt;T&gt;</c> would serialize it by reflection, which a native (trimmed) build cannot do.</summary>
+    public static void Append(this JsonArray array, JsonNode element) => array.Add(element);
+
     /// <summary>A Table (1.5) with a header row; rows are already-escaped cell texts.</summary>
     public static JsonObject Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, int[] widths)
     {
-        var allRows = new JsonArray { Row(headers, header: true) };
+        var allRows = new JsonArray(Row(headers, header: true));
         foreach (var row in rows)
         {
-            allRows.Add(Row(row, header: false));
+            allRows.Append(Row(row, header: false));
         }
 
         return new JsonObject

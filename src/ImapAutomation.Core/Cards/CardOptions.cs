@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 
 namespace ImapAutomation.Core.Cards;
 
@@ -14,6 +15,7 @@ public sealed class CardOptions : IValidatableObject
 
     /// <summary>Hosts a card may link to (exact, case-insensitive). Every URL in a card must be https on one of them.</summary>
     [MinLength(1)]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The list is a List<string>: MinLength counts it through ICollection, never by reflection.")]
     public IList<string> AllowedLinkHosts { get; } = ["portal.azure.com"];
 
     /// <summary>The card's size budget in UTF-8 bytes. Teams takes about 28 KB per message; Graph sends the card as an escaped string, hence the margin.</summary>

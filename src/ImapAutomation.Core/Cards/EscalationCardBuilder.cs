@@ -26,41 +26,39 @@ public sealed class EscalationCardBuilder(IOptions<CardOptions> options)
         var stopped = model.Reason is EscalationReason.CircuitBreakerOpen or EscalationReason.FleetBreakerHeld
             ? "automatic changes paused fleet-wide"
             : $"automation stopped after {model.Attempts.ToString(CultureInfo.InvariantCulture)} attempts";
-        var body = new JsonArray
-        {
+        var body = new JsonArray(
             Header("attention", "Attention", $"NEEDS A PERSON · {kind.ToUpperInvariant()}", server,
                 $"Incident {context.Text(model.IncidentId, 80)} · {stopped}"),
             Heading("Why automation stopped"),
-            TextBlock(CardVocabulary.Reason(model.Reason, model.Attempts)),
-        };
+            TextBlock(CardVocabulary.Reason(model.Reason, model.Attempts)));
         if (!string.IsNullOrWhiteSpace(model.Detail))
         {
-            body.Add(TextBlock(context.Text(model.Detail), subtle: true, spacing: "Small"));
+            body.Append(TextBlock(context.Text(model.Detail), subtle: true, spacing: "Small"));
         }
 
-        body.Add(Heading("What to do by hand"));
+        body.Append(Heading("What to do by hand"));
         if (model.ManualCommands.Count == 0)
         {
-            body.Add(TextBlock("The runbook has no manual steps; open the incident and follow its plan.", subtle: true));
+            body.Append(TextBlock("The runbook has no manual steps; open the incident and follow its plan.", subtle: true));
         }
 
         var commands = context.Take(model.ManualCommands, context.Budget.MaxCommands);
         for (var i = 0; i < commands.Count; i++)
         {
-            body.Add(ColumnSet(
+            body.Append(ColumnSet(
                 Column("auto", TextBlock((i + 1).ToString(CultureInfo.InvariantCulture) + ".", weight: "Bolder")),
                 Column("stretch", TextBlock(context.Text(commands[i], context.Budget.MaxCommandLength), monospace: true))));
         }
 
         if (context.Truncated)
         {
-            body.Add(TruncationNote());
+            body.Append(TruncationNote());
         }
 
-        var actions = new JsonArray { OpenUrl("Open incident", context.Link(model.IncidentUrl, nameof(model.IncidentUrl))) };
+        var actions = new JsonArray(OpenUrl("Open incident", context.Link(model.IncidentUrl, nameof(model.IncidentUrl))));
         if (model.FleetIncidentUrl is { } fleet)
         {
-            actions.Add(OpenUrl("Open fleet escalation", context.Link(fleet, nameof(model.FleetIncidentUrl))));
+            actions.Append(OpenUrl("Open fleet escalation", context.Link(fleet, nameof(model.FleetIncidentUrl))));
         }
 
         return Card(context, body, actions, $"Needs a person: {kind} on {server}");

@@ -25,13 +25,11 @@ public sealed class IncidentCardBuilder(IOptions<CardOptions> options)
         var (style, color, label) = CardVocabulary.Severity(model.Severity);
         var diagnosis = Diagnosis(context, model, server);
 
-        var body = new JsonArray
-        {
+        var body = new JsonArray(
             Header(style, color, $"{label} · {kind.ToUpperInvariant()}", server, $"Incident {context.Text(model.IncidentId, 80)} · {context.Text(model.State, 60)}"),
             TextBlock(diagnosis, spacing: "Medium"),
             Heading("Evidence"),
-            FactSet(EvidenceFacts(context, model)),
-        };
+            FactSet(EvidenceFacts(context, model)));
         foreach (var node in PlanSection.Build(context, model.Plan))
         {
             body.Add(node);
@@ -39,21 +37,21 @@ public sealed class IncidentCardBuilder(IOptions<CardOptions> options)
 
         if (context.Truncated)
         {
-            body.Add(TruncationNote());
+            body.Append(TruncationNote());
         }
 
         var actions = new JsonArray();
         if (LogsLink(context, model) is { } logs)
         {
-            actions.Add(OpenUrl("Open in Log Analytics", logs));
+            actions.Append(OpenUrl("Open in Log Analytics", logs));
         }
 
         if (model.RerunDiagnosticsUrl is not null)
         {
-            actions.Add(OpenUrl("Re-run diagnostics", context.Link(model.RerunDiagnosticsUrl, nameof(model.RerunDiagnosticsUrl))));
+            actions.Append(OpenUrl("Re-run diagnostics", context.Link(model.RerunDiagnosticsUrl, nameof(model.RerunDiagnosticsUrl))));
         }
 
-        actions.Add(OpenUrl("Open incident", context.Link(model.IncidentUrl, nameof(model.IncidentUrl))));
+        actions.Append(OpenUrl("Open incident", context.Link(model.IncidentUrl, nameof(model.IncidentUrl))));
         return Card(context, body, actions, $"{label}: {diagnosis}");
     }
 

@@ -19,11 +19,9 @@ public sealed class ProgressCardBuilder(IOptions<CardOptions> options)
     private static JsonObject Build(CardContext context, ProgressCardModel model)
     {
         var headline = context.Text(model.Headline, 200);
-        var body = new JsonArray
-        {
+        var body = new JsonArray(
             Header("accent", "Accent", "UPDATE", headline,
-                $"{CardVocabulary.KindName(model.Kind)} on {context.Text(model.Server, 120)} · incident {context.Text(model.IncidentId, 80)}"),
-        };
+                $"{CardVocabulary.KindName(model.Kind)} on {context.Text(model.Server, 120)} · incident {context.Text(model.IncidentId, 80)}"));
         foreach (var node in PlanSection.Build(context, model.Plan))
         {
             body.Add(node);
@@ -31,10 +29,10 @@ public sealed class ProgressCardBuilder(IOptions<CardOptions> options)
 
         if (context.Truncated)
         {
-            body.Add(TruncationNote());
+            body.Append(TruncationNote());
         }
 
-        var actions = new JsonArray { OpenUrl("Open incident", context.Link(model.IncidentUrl, nameof(model.IncidentUrl))) };
+        var actions = new JsonArray(OpenUrl("Open incident", context.Link(model.IncidentUrl, nameof(model.IncidentUrl))));
         return Card(context, body, actions, $"Update: {headline}");
     }
 }

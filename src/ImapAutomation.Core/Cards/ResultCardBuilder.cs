@@ -26,26 +26,24 @@ public sealed class ResultCardBuilder(IOptions<CardOptions> options)
         var kind = CardVocabulary.KindName(model.Kind);
         var (style, color, label) = model.Succeeded ? ("good", "Good", "RESOLVED") : ("attention", "Attention", "FIX FAILED");
         var approvedBy = model.ApprovedBy is null ? "no approval needed" : "approved by " + context.Text(model.ApprovedBy, 120);
-        var body = new JsonArray
-        {
+        var body = new JsonArray(
             Header(style, color, $"{label} · {kind.ToUpperInvariant()}", server,
                 $"Incident {context.Text(model.IncidentId, 80)} · took {CardVocabulary.Duration(model.Duration)} · {approvedBy}"),
-            Heading("What changed"),
-        };
-        body.Add(Changes(context, model));
+            Heading("What changed"));
+        body.Append(Changes(context, model));
         AddStateChanges(context, model, body);
-        body.Add(Heading("Verification"));
-        body.Add(TextBlock(
+        body.Append(Heading("Verification"));
+        body.Append(TextBlock(
             model.Verification.Passed ? "IMAPS handshake succeeded after the fix." : "IMAPS handshake still fails after the fix.",
             weight: "Bolder",
             color: model.Verification.Passed ? "Good" : "Attention"));
-        body.Add(FactSet(VerificationFacts(context, model.Verification)));
+        body.Append(FactSet(VerificationFacts(context, model.Verification)));
         if (context.Truncated)
         {
-            body.Add(TruncationNote());
+            body.Append(TruncationNote());
         }
 
-        var actions = new JsonArray { OpenUrl("Open incident", context.Link(model.IncidentUrl, nameof(model.IncidentUrl))) };
+        var actions = new JsonArray(OpenUrl("Open incident", context.Link(model.IncidentUrl, nameof(model.IncidentUrl))));
         return Card(context, body, actions, $"{label}: {kind} on {server}");
     }
 
@@ -79,13 +77,13 @@ public sealed class ResultCardBuilder(IOptions<CardOptions> options)
             }
 
             var facts = context.Take(state, context.Budget.MaxFacts);
-            body.Add(TextBlock(context.Text(change.Item, 80) + ": values changed", weight: "Bolder", spacing: "Small"));
-            body.Add(FactSet(facts.Select(f => (context.Text(f?.Property, 60), $"{Value(context, f?.Before)} → {Value(context, f?.After)}"))));
+            body.Append(TextBlock(context.Text(change.Item, 80) + ": values changed", weight: "Bolder", spacing: "Small"));
+            body.Append(FactSet(facts.Select(f => (context.Text(f?.Property, 60), $"{Value(context, f?.Before)} → {Value(context, f?.After)}"))));
             var hidden = state.Count - facts.Count + Math.Max(change.StateOmitted, 0);
             if (hidden > 0)
             {
                 context.MarkTruncated();
-                body.Add(TextBlock($"{hidden.ToString(CultureInfo.InvariantCulture)} more changed values not shown", subtle: true, spacing: "None"));
+                body.Append(TextBlock($"{hidden.ToString(CultureInfo.InvariantCulture)} more changed values not shown", subtle: true, spacing: "None"));
             }
         }
     }

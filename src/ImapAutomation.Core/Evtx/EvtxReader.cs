@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.IO.Hashing;
 
 namespace ImapAutomation.Core.Evtx;
@@ -35,6 +36,9 @@ public sealed class EvtxReader
     private bool _started;
     private int _announcedChunks = int.MaxValue;
 
+    // Validation reads EvtxReaderOptions's properties and their attributes by reflection: kept whole in a trimmed (native) build.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(EvtxReaderOptions))]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "EvtxReaderOptions is sealed and its properties are kept by the DynamicDependency above.")]
     public EvtxReader(Stream stream, EvtxReaderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace ImapAutomation.Core.Probe;
@@ -48,6 +49,9 @@ public sealed class ImapTlsProbeOptions : IValidatableObject
     public string EffectiveServerName => string.IsNullOrWhiteSpace(ServerName) ? Host : ServerName;
 
     /// <summary>Throws <see cref="ValidationException"/> naming every bad setting.</summary>
+    // Validation reads ImapTlsProbeOptions's properties and their attributes by reflection: kept whole in a trimmed (native) build.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ImapTlsProbeOptions))]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "ImapTlsProbeOptions is sealed and its properties are kept by the DynamicDependency above.")]
     public void Validate()
     {
         var results = new List<ValidationResult>();
