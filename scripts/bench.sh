@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Triage throughput benchmark (issue 3): generates a storm with `imapauto generate`, then measures on the same file
-#   1. imapauto triage --json FILE     (the product path: detection, parse, correlate, report)
-#   2. imapauto bench parse FILE       (the product's parser alone, to tell parsing from detection)
-#   3. imapauto bench xmlreader FILE   (reference: one streaming XmlReader pass pulling Computer, Provider, EventID)
-#   4. grep -c '<EventID' FILE         (reference: the physical limit of reading the bytes)
-#   5. imapauto triage --json ONE      (the first event alone: the fixed cost of a run, to tell it from the per-event cost)
+#   1. imapauto triage --json FILE     with the native build operators run (scripts/publish-native.sh): the product path
+#   2. imapauto triage --json FILE     with the development build (dotnet build, JIT-compiled), for comparison
+#   3. imapauto bench parse FILE       (the product's parser alone, native, to tell parsing from detection)
+#   4. imapauto bench xmlreader FILE   (reference: one streaming XmlReader pass pulling Computer, Provider, EventID; native)
+#   5. grep -c '<EventID' FILE         (reference: the physical limit of reading the bytes)
+#   6. imapauto triage --json ONE      (the first event alone, both builds: the fixed cost of a run, to tell it from the per-event cost)
 # each pinned to one core when taskset exists, and writes the figures with the command and the machine to the
 # "Signals: triage throughput" section of docs/benchmarks.md (replacing that section only).
 # Usage: scripts/bench.sh [EVENTS=1000000] [SERVERS=50] [SEED=42]
@@ -16,7 +17,8 @@ work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 file="$work/storm.xml"
 
 dotnet build src/ImapAutomation.Cli -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
-bin="$root/src/ImapAutomation.Cli/bin/Release/net10.0/imapauto"
+dev="$root/src/ImapAutomation.Cli/bin/Release/net10.0/imapauto"
+bin="$(bash scripts/publish-native.sh "$work/native")"
 "$bin" generate --events "$events" --servers "$servers" --seed "$seed" --out "$file"
 bytes=$(stat -c %s "$file")
 pin=(); command -v taskset >/dev/null && pin=(taskset -c 0)
@@ -32,11 +34,14 @@ awk '{ print } /<\/Event>/ { exit }' "$file" >"$work/one.xml"
 cat "$file" >/dev/null # warm the page cache so every pass reads from memory
 t=$(measure triage "$bin" triage --json "$file")
 grep -q "\"events\": $events" "$work/out" || { echo "triage did not read $events events" >&2; exit 1; }
+d=$(measure triage-dev "$dev" triage --json "$file")
+grep -q "\"events\": $events" "$work/out" || { echo "triage (development build) did not read $events events" >&2; exit 1; }
 p=$(measure parse "$bin" bench parse "$file")
 x=$(measure xmlreader "$bin" bench xmlreader "$file")
 g=$(measure grep grep -c '<EventID' "$file")
 o=$(measure one "$bin" triage --json "$work/one.xml")
 grep -q '"events": 1' "$work/out" || { echo "triage of the first event did not read it" >&2; exit 1; }
+od=$(measure one-dev "$dev" triage --json "$work/one.xml")
 
 row() { # label wall user peak
   awk -v l="$1" -v w="$2" -v u="$3" -v p="$4" -v n="$events" -v b="$bytes" 'BEGIN {
@@ -54,13 +59,19 @@ section="$work/section.md"
   echo
   echo "| pass | wall s | user s | events/s (wall) | events/s (CPU) | MB/s (wall) | peak MiB |"
   echo "| --- | --- | --- | --- | --- | --- | --- |"
-  row "\`imapauto triage --json FILE\`" $(echo "$t" | cut -d' ' -f2-)
+  row "\`imapauto triage --json FILE\` (native build, as shipped)" $(echo "$t" | cut -d' ' -f2-)
+  row "\`imapauto triage --json FILE\` (development build, JIT)" $(echo "$d" | cut -d' ' -f2-)
   row "\`imapauto bench parse FILE\` (signal parser only)" $(echo "$p" | cut -d' ' -f2-)
   row "\`imapauto bench xmlreader FILE\` (XmlReader: Computer, Provider, EventID)" $(echo "$x" | cut -d' ' -f2-)
   row "\`grep -c '<EventID' FILE\`" $(echo "$g" | cut -d' ' -f2-)
   echo
-  echo "$t $o" | awk -v n="$events" '{ fixed = $7; per = $3 - fixed; printf "Fixed cost of a run (`imapauto triage --json` on the first event alone: runtime start, compiling, report): %.2f s of CPU.\n", fixed
-    printf "Triage after that fixed cost: %.2f s of CPU for %d events, %.0f events/s (%.2f us per event).\n", per, n, n / per, per * 1e6 / n }'
+  echo "Native build: \`scripts/publish-native.sh\` (ahead-of-time compiled, one file); development build: \`dotnet build -c Release\`."
+  fixed() { # label triage-line one-line
+    echo "$2 $3" | awk -v n="$events" -v l="$1" '{ fixed = $7; per = $3 - fixed; printf "%s: fixed cost of a run (the first event alone: start, compiling, report) %.2f s of CPU; after it, %.2f s for %d events, %.0f events/s (%.2f us per event).\n", l, fixed, per, n, n / per, per * 1e6 / n }'
+  }
+  fixed "Native build" "$t" "$o"
+  echo
+  fixed "Development build" "$d" "$od"
   echo
   echo "Targets (issue 3): at least 1,000,000 events/s on one core, within 10x of grep, peak memory under 200 MB and flat in input size."
   echo "The machine is shared: wall figures include waiting for the CPU, the CPU column does not."

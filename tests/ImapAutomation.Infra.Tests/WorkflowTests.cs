@@ -78,12 +78,28 @@ public sealed partial class WorkflowTests
     [Fact]
     public void Release_Job_PublishesSelfContainedWinX64WithTheInstallScript()
     {
-        var job = Jobs(Load("release.yml")).Single().Job;
+        var job = Jobs(Load("release.yml")).Single(j => j.Name == "hybrid-worker").Job;
         var scripts = string.Join('\n', ((YamlSequenceNode)job.Get("steps")!).Children.Select(s => s.Scalar("run")).OfType<string>());
 
         Assert.Contains("--runtime win-x64 --self-contained true", scripts, StringComparison.Ordinal);
         Assert.Contains("src/ImapAutomation.HybridWorker/ImapAutomation.HybridWorker.csproj", scripts, StringComparison.Ordinal);
         Assert.Contains("src/ImapAutomation.HybridWorker/install/Install-HybridWorker.ps1", scripts, StringComparison.Ordinal);
+        Assert.Contains("sha256sum", scripts, StringComparison.Ordinal);
+        Assert.Equal("write", job.Get("permissions")!.Scalar("contents"));
+        Assert.Null(job.Get("permissions")!.Get("id-token"));
+    }
+
+    [Fact]
+    public void Release_ImapautoJob_PublishesNativeForLinuxAndWindowsWithChecksums()
+    {
+        var job = Jobs(Load("release.yml")).Single(j => j.Name == "imapauto").Job;
+        var scripts = string.Join('\n', ((YamlSequenceNode)job.Get("steps")!).Children.Select(s => s.Scalar("run")).OfType<string>());
+        var targets = ((YamlSequenceNode)job.Get("strategy")!.Get("matrix")!.Get("include")!).Children
+            .Select(t => (t.Scalar("os"), t.Scalar("rid"))).ToList();
+
+        Assert.Equal([("ubuntu-24.04", "linux-x64"), ("windows-2022", "win-x64")], targets);
+        Assert.Contains("src/ImapAutomation.Cli/ImapAutomation.Cli.csproj", scripts, StringComparison.Ordinal);
+        Assert.Contains("--runtime \"$RID\" -p:Native=true", scripts, StringComparison.Ordinal);
         Assert.Contains("sha256sum", scripts, StringComparison.Ordinal);
         Assert.Equal("write", job.Get("permissions")!.Scalar("contents"));
         Assert.Null(job.Get("permissions")!.Get("id-token"));
