@@ -1,5 +1,6 @@
 using System.Text;
 using ImapAutomation.Core.Signals;
+using ImapAutomation.Core.Signals.EventXml;
 using ImapAutomation.Testing;
 using static ImapAutomation.Core.Tests.Signals.SignalParsing;
 
@@ -239,5 +240,39 @@ public sealed class WindowsEventXmlParserTests
 
         Assert.NotEmpty(expected.Rejections());
         Assert.Equal(expected.Rejections().Select(r => r.Location), actual.Rejections().Select(r => r.Location));
+    }
+
+    /// <summary>
+    /// Inputs where every <c>&lt;Event</c> starts a frame that is rejected, so reading resumes at the next start inside
+    /// it: each byte may be searched and decoded a bounded number of times, not once per start before it.
+    /// </summary>
+    public static TheoryData<string, string, string> EveryStartRejected() => new()
+    {
+        { "malformed starts", "<Event ", "</Event>\n" },
+        { "self-closed starts with no end tag", "<Event/>", string.Empty },
+        { "starts cut short before a known end", "<Event><System><Provider Name=\"x", "</Event>\n" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EveryStartRejected))]
+    public async Task ReadAsync_EveryStartARejectedFrame_RejectsEachAtLinearCost(string why, string start, string tail)
+    {
+        const int Starts = 20_000;
+        var bytes = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(start, Starts)) + tail + Event());
+        await using var parser = new WindowsEventXmlParser(new MemoryStream(bytes), new SignalReaderOptions(), CancellationToken.None);
+        var items = new List<SignalItem>();
+        await foreach (var item in parser)
+        {
+            items.Add(item);
+        }
+
+        // Each start is rejected with its own location, and the event after them is still read.
+        Assert.Equal(Starts, items.OfType<SignalRejection>().Count());
+        Assert.Equal(36888, Assert.Single(items.Events()).EventId);
+
+        // Searching and decoding again from every start would be about Starts x input / 2 (over a billion here).
+        var (searched, decoded) = parser.Work;
+        Assert.True(searched <= 4L * bytes.Length, $"{why}: {searched} bytes searched for end tags in {bytes.Length}");
+        Assert.True(decoded <= 600L * Starts, $"{why}: {decoded} characters decoded for {Starts} rejected frames");
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Text;
 using System.Xml;
 
 namespace ImapAutomation.Core.Signals.EventXml;
@@ -12,8 +11,7 @@ internal sealed class EventElementReader : IDisposable
     private readonly int _maxDepth;
     private readonly Utf8FastEventParser? _fast;
     private readonly EventDataBuilder _values = new();
-    private readonly CharSegmentReader _segment = new();
-    private char[] _chars = new char[4096];
+    private readonly Utf8SegmentReader _segment = new();
     private readonly string _event;
     private readonly string _system;
     private readonly string _eventData;
@@ -53,6 +51,9 @@ internal sealed class EventElementReader : IDisposable
 
     public void Dispose() => _segment.Dispose();
 
+    /// <summary>Characters the conforming path has decoded so far (see <see cref="Utf8SegmentReader.CharsDecoded"/>).</summary>
+    internal long CharsDecoded => _segment.CharsDecoded;
+
     /// <summary>The event <paramref name="input"/> starts with, when the fast path knows its shape; else frame it and <see cref="Read"/> it.</summary>
     public bool TryReadKnown(ReadOnlySpan<byte> input, out int length, [NotNullWhen(true)] out SignalEvent? result)
     {
@@ -67,21 +68,14 @@ internal sealed class EventElementReader : IDisposable
     /// U+FFFD; a frame starts and ends on ASCII markup, so decoding it alone gives the same characters), so XmlReader's
     /// line and column within the event are those of the text.
     /// </remarks>
-    public SignalEvent Read(ReadOnlySpan<byte> frame)
+    public SignalEvent Read(ReadOnlyMemory<byte> frame)
     {
-        if (_fast is not null && _fast.TryRead(frame, out var fast))
+        if (_fast is not null && _fast.TryRead(frame.Span, out var fast))
         {
             return fast;
         }
 
-        var needed = Encoding.UTF8.GetMaxCharCount(frame.Length);
-        if (_chars.Length < needed)
-        {
-            _chars = new char[Math.Max(needed, _chars.Length * 2)];
-        }
-
-        var length = Encoding.UTF8.GetChars(frame, _chars);
-        _segment.Reset(_chars, 0, length);
+        _segment.Reset(frame);
         using var reader = XmlReader.Create(_segment, _settings);
         if (reader.MoveToContent() != XmlNodeType.Element || !ReferenceEquals(reader.LocalName, _event))
         {

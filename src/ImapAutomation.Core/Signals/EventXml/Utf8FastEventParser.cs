@@ -79,15 +79,13 @@ internal sealed class Utf8FastEventParser
             return TryApply(frame, _holes.AsSpan(0, matched), out result);
         }
 
-        if (!IsUsual(frame))
-        {
-            return false;
-        }
-
         _dataAt.Clear();
         _holeCount = 0;
         var fields = default(EventFields);
-        if (!TryParse(frame, ref fields) || !TryBuild(frame, fields, out result))
+
+        // Parsed before the whole frame is checked for unusual bytes: a malformed frame is declined at its first bad
+        // tag, so hostile input of endless rejected frames costs what is read, not every frame's length.
+        if (!TryParse(frame, ref fields) || !IsUsual(frame) || !TryBuild(frame, fields, out result))
         {
             return false;
         }

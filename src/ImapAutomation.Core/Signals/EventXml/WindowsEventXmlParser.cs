@@ -38,6 +38,13 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
     private bool _sawGarbage;
     private string? _garbage;
     private int _scanOffset;
+
+    // The last search for an end tag (buffer indices, valid until the buffer moves): none starts in
+    // [_endSearchedFrom, _endTagAt); the one at _endTagAt ends just before _endFound (-1 when none was found).
+    private int _endSearchedFrom = -1;
+    private long _endSearchBytes;
+    private int _endTagAt;
+    private int _endFound;
     private bool _resyncStarted;
     private string? _markupLocation;
 
@@ -61,6 +68,9 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
     }
 
     public SignalItem Current { get; private set; } = null!;
+
+    /// <summary>Bytes searched for end tags, and characters the conforming parser decoded: for the tests that hold hostile input to linear cost.</summary>
+    internal (long EndSearchBytes, long CharsDecoded) Work => (_endSearchBytes, _events.CharsDecoded);
 
     private static ReadOnlySpan<byte> EventStart => "<Event"u8;
 
@@ -328,7 +338,7 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
         var nextStart = -1;
         try
         {
-            item = _events.Read(_buffer.AsSpan(_position, length));
+            item = _events.Read(_buffer.AsMemory(_position, length));
         }
         catch (XmlException ex)
         {
@@ -354,9 +364,24 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
     private int FindEventEnd()
     {
         var from = _position + _scanOffset;
+        var searchedFrom = from;
+
+        // What the last search found holds for any later start it covered: the starts nested in a rejected frame,
+        // resumed at one by one, are not searched again, which keeps hostile input linear.
+        if (_endSearchedFrom >= 0 && from >= _endSearchedFrom && from <= _endTagAt)
+        {
+            if (_endFound >= 0)
+            {
+                return _endFound - _position > _options.MaxEventChars ? -2 : _endFound;
+            }
+
+            from = _endTagAt; // no end tag starts before it
+        }
+
         while (true)
         {
             var idx = _buffer.AsSpan(from, _end - from).IndexOf(EventEnd);
+            _endSearchBytes += idx >= 0 ? idx + EventEnd.Length : _end - from;
             if (idx >= 0)
             {
                 var at = from + idx;
@@ -374,6 +399,7 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
 
                 if (after < _end && _buffer[after] == '>')
                 {
+                    (_endSearchedFrom, _endTagAt, _endFound) = (searchedFrom, at, after + 1);
                     return after + 1 - _position > _options.MaxEventChars ? -2 : after + 1;
                 }
 
@@ -381,6 +407,8 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
                 continue;
             }
 
+            // No end tag starts before the last few bytes, which may begin one the next block completes.
+            (_endSearchedFrom, _endTagAt, _endFound) = (searchedFrom, Math.Max(searchedFrom, _end - EventEnd.Length + 1), -1);
             if (_end - _position > _options.MaxEventChars)
             {
                 return -2;
@@ -456,6 +484,7 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
     /// <summary>Reads the next block, keeping the bytes from the current position.</summary>
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
+        _endSearchedFrom = -1;
         if (_position > 0)
         {
             // What is dropped is counted first (lines and columns), in one pass over the block.
