@@ -86,8 +86,10 @@ public static class FunctionsExtensions
     /// <summary>One approver check for Approvals, TriggerRunbook and the incident actions, chosen by Functions:ApproverSource.</summary>
     private static void AddApproverCheck(IServiceCollection services, IConfiguration configuration)
     {
-        var source = configuration.GetSection(FunctionsOptions.SectionName).GetValue<ApproverSource?>(nameof(FunctionsOptions.ApproverSource)) ?? ApproverSource.List;
-        if (source != ApproverSource.GraphGroup)
+        // Read as text: a bad value must not throw here, while services are registered, but be refused on start by
+        // the options' validation with the message that names the setting and the values it takes.
+        var setting = configuration.GetSection(FunctionsOptions.SectionName)[nameof(FunctionsOptions.ApproverSource)];
+        if (!Enum.TryParse<ApproverSource>(setting, ignoreCase: true, out var source) || source != ApproverSource.GraphGroup)
         {
             services.TryAddSingleton<IApproverCheck, ConfiguredApprovers>();
             return;

@@ -68,4 +68,30 @@ public sealed class FunctionsOptionsTests
             Assert.Contains(error, Assert.IsAssignableFrom<Exception>(exception).ToString(), StringComparison.Ordinal);
         }
     }
+
+    [Theory]
+    [InlineData("List", null)]
+    [InlineData("graphgroup", null)]
+    [InlineData("7", "Functions:ApproverSource must be List or GraphGroup")]
+    [InlineData("Everyone", "'Everyone' at 'Functions:ApproverSource'")]
+    public void AddImapAutomationServices_ApproverSourceSetting_InvalidValueRefusedOnStartNotAtRegistration(string value, string? error)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Functions:Servers:0"] = "exch01.contoso.com",
+            ["Functions:ApproverSource"] = value,
+        }).Build();
+        using var provider = new ServiceCollection().AddLogging().AddImapAutomationServices(configuration).BuildServiceProvider();
+
+        var exception = Record.Exception(() => provider.GetRequiredService<IOptions<FunctionsOptions>>().Value);
+
+        if (error is null)
+        {
+            Assert.Null(exception);
+        }
+        else
+        {
+            Assert.Contains(error, Assert.IsAssignableFrom<Exception>(exception).ToString(), StringComparison.Ordinal);
+        }
+    }
 }
