@@ -42,9 +42,9 @@ internal sealed class WindowsEventXmlParser : IAsyncEnumerable<SignalItem>, IAsy
     // The last search for an end tag (buffer indices, valid until the buffer moves): none starts in
     // [_endSearchedFrom, _endTagAt); the one at _endTagAt ends just before _endFound (-1 when none was found).
     private int _endSearchedFrom = -1;
-    private long _endSearchBytes;
     private int _endTagAt;
     private int _endFound;
+    private long _endSearchBytes;
     private bool _resyncStarted;
     private string? _markupLocation;
 
