@@ -62,7 +62,7 @@ internal sealed class EventElementReader : IDisposable
         return _fast is not null && _fast.TryReadKnown(input, out length, out result);
     }
 
-    /// <summary>Parses one framed event (UTF-8); throws XmlException or EventFormatException.</summary>
+    /// <summary>Parses one framed event (UTF-8) that <see cref="TryReadKnown"/> declined; throws XmlException or EventFormatException.</summary>
     /// <remarks>
     /// The conforming path decodes the frame the way a StreamReader decodes the whole input (invalid bytes become
     /// U+FFFD; a frame starts and ends on ASCII markup, so decoding it alone gives the same characters), so XmlReader's
@@ -70,7 +70,7 @@ internal sealed class EventElementReader : IDisposable
     /// </remarks>
     public SignalEvent Read(ReadOnlyMemory<byte> frame)
     {
-        if (_fast is not null && _fast.TryRead(frame.Span, out var fast))
+        if (_fast is not null && _fast.TryReadUnknown(frame.Span, out var fast))
         {
             return fast;
         }

@@ -73,12 +73,20 @@ internal sealed class Utf8FastEventParser
         result = null;
         _data.Clear();
         var matched = _shapes.Match(frame, _holes, out var length);
-        if (matched >= 0 && length == frame.Length)
-        {
-            ShapeMatches++;
-            return TryApply(frame, _holes.AsSpan(0, matched), out result);
-        }
+        return matched >= 0 && length == frame.Length
+            ? TryApply(frame, _holes.AsSpan(0, matched), out result)
+            : TryReadUnknown(frame, out result);
+    }
 
+    /// <summary>
+    /// Reads a frame tag by tag, as for a shape not learnt yet, and learns its shape when it accepts it. For a frame
+    /// <see cref="TryReadKnown"/> has already declined, where comparing it with the known shapes again would only repeat that work.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool TryReadUnknown(ReadOnlySpan<byte> frame, [NotNullWhen(true)] out SignalEvent? result)
+    {
+        result = null;
+        _data.Clear();
         _dataAt.Clear();
         _holeCount = 0;
         var fields = default(EventFields);
@@ -97,7 +105,7 @@ internal sealed class Utf8FastEventParser
     /// <summary>
     /// Reads the event <paramref name="input"/> starts with when it has a known shape, before it is framed: framing
     /// would cut the same <paramref name="length"/> bytes (see <see cref="EventShapes.Match"/>), so a storm's events are
-    /// not searched for their end first. False: frame the event and read it with <see cref="TryRead"/>.
+    /// not searched for their end first. False: frame the event and read it with <see cref="TryReadUnknown"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadKnown(ReadOnlySpan<byte> input, out int length, [NotNullWhen(true)] out SignalEvent? result)
@@ -105,13 +113,7 @@ internal sealed class Utf8FastEventParser
         result = null;
         _data.Clear();
         var matched = _shapes.Match(input, _holes, out length);
-        if (matched < 0 || !TryApply(input[..length], _holes.AsSpan(0, matched), out result))
-        {
-            return false;
-        }
-
-        ShapeMatches++;
-        return true;
+        return matched >= 0 && TryApply(input[..length], _holes.AsSpan(0, matched), out result);
     }
 
     /// <summary>
@@ -158,7 +160,13 @@ internal sealed class Utf8FastEventParser
             }
         }
 
-        return TryBuild(frame, fields, out result);
+        if (!TryBuild(frame, fields, out result))
+        {
+            return false;
+        }
+
+        ShapeMatches++;
+        return true;
     }
 
     /// <summary>Gives each recorded hole the role the full path gave its value, and learns the shape when every value kept has one.</summary>
